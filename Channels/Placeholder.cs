@@ -1,0 +1,1 @@
+namespace GroupPay.Channels;
