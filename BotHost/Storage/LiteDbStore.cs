@@ -1,0 +1,249 @@
+using GroupPay.Dialogs.Engine;
+using GroupPay.Payments;
+using LiteDB;
+
+namespace GroupPay.BotHost.Storage;
+
+/// <summary>
+/// The default store: one LiteDB file, one <see cref="LiteDatabase"/> per process (direct connection). A turn is
+/// one short synchronous transaction; nothing awaits inside it.
+/// </summary>
+public sealed class LiteDbStore : IGroupPayStore, IDisposable
+{
+    private readonly LiteDatabase db;
+    private readonly ILiteCollection<BsonDocument> chats;
+    private readonly ILiteCollection<BsonDocument> flows;
+    private readonly ILiteCollection<BsonDocument> obligations;
+    private readonly ILiteCollection<BsonDocument> journal;
+    private readonly ILiteCollection<BsonDocument> tokens;
+    private readonly ILiteCollection<BsonDocument> dedupe;
+    private readonly ILiteCollection<BsonDocument> outbox;
+    private readonly ILiteCollection<BsonDocument> cardRefs;
+
+    public LiteDbStore(string path)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
+        chats = db.GetCollection("chats");
+        flows = db.GetCollection("flows");
+        obligations = db.GetCollection("obligations");
+        journal = db.GetCollection("journal");
+        tokens = db.GetCollection("tokens");
+        dedupe = db.GetCollection("dedupe");
+        outbox = db.GetCollection("outbox", BsonAutoId.Int64);
+        cardRefs = db.GetCollection("cardrefs");
+        flows.EnsureIndex("chat");
+        flows.EnsureIndex("due");
+        obligations.EnsureIndex("chat");
+        obligations.EnsureIndex("pay", unique: true);
+        journal.EnsureIndex("chat");
+        outbox.EnsureIndex("delivered");
+    }
+
+    public Task<bool> IsProcessedAsync(string dedupeKey, CancellationToken ct = default) =>
+        Task.FromResult(dedupe.Exists(Query.EQ("_id", dedupeKey)));
+
+    public Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default) =>
+        Task.FromResult(Read<ChatRecord>(chats.FindById(chatKey)));
+
+    public Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default) =>
+        Task.FromResult(Read<FlowRecord>(flows.FindById(FlowRecord.MakeId(chatKey, number))));
+
+    public Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default)
+    {
+        var query = openOnly ? Query.And(Query.EQ("chat", chatKey), Query.EQ("open", true)) : Query.EQ("chat", chatKey);
+        IReadOnlyList<FlowRecord> result = flows.Find(query)
+            .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
+            .OrderByDescending(f => f.Number)
+            .Take(count)
+            .ToList();
+        return Task.FromResult(result);
+    }
+
+    public Task<IReadOnlyList<FlowRecord>> DueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default)
+    {
+        IReadOnlyList<FlowRecord> result = flows.Find(Query.LTE("due", now.UtcTicks), limit: max)
+            .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
+            .ToList();
+        return Task.FromResult(result);
+    }
+
+    public Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default) =>
+        Task.FromResult(Read<Obligation>(obligations.FindById(id)));
+
+    public Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default) =>
+        Task.FromResult(Read<Obligation>(obligations.FindOne(Query.EQ("pay", payToken))));
+
+    public Task<IReadOnlyList<Obligation>> ObligationsAsync(string chatKey, int? flowNumber, bool openOnly, CancellationToken ct = default)
+    {
+        IReadOnlyList<Obligation> result = obligations.Find(Query.EQ("chat", chatKey))
+            .Where(d => (!openOnly || d["open"].AsBoolean) && (flowNumber is null || d["flow"].AsInt32 == flowNumber))
+            .Select(d => StoreJson.Read<Obligation>(d["data"].AsString))
+            .ToList();
+        return Task.FromResult(result);
+    }
+
+    public Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default)
+    {
+        IReadOnlyList<JournalEntry> result = journal.Find(Query.EQ("chat", chatKey))
+            .Select(d => StoreJson.Read<JournalEntry>(d["data"].AsString))
+            .OrderBy(e => e.Sequence)
+            .ToList();
+        return Task.FromResult(result);
+    }
+
+    public Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default) =>
+        Task.FromResult(Read<ButtonToken>(tokens.FindById(token)));
+
+    public Task CommitAsync(TurnCommit commit, CancellationToken ct = default)
+    {
+        if (!db.BeginTrans())
+        {
+            throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+        }
+
+        try
+        {
+            if (dedupe.Exists(Query.EQ("_id", commit.DedupeKey)))
+            {
+                throw new ConcurrencyException($"Turn {commit.DedupeKey} was already committed.");
+            }
+
+            dedupe.Insert(new BsonDocument { ["_id"] = commit.DedupeKey, ["at"] = DateTime.UtcNow.Ticks });
+            if (commit.ChatChanged)
+            {
+                SaveVersioned(chats, commit.Chat.Key, commit.Chat.Version, v => commit.Chat.Version = v, doc => { }, () => StoreJson.Write(commit.Chat));
+            }
+
+            foreach (var flow in commit.Flows)
+            {
+                SaveVersioned(flows, flow.Id, flow.Version, v => flow.Version = v, doc =>
+                {
+                    doc["chat"] = flow.ChatKey;
+                    doc["num"] = flow.Number;
+                    doc["open"] = flow.IsOpen;
+                    doc["due"] = flow.IsOpen && flow.DueAt is { } due ? due.UtcTicks : long.MaxValue;
+                }, () => StoreJson.Write(flow));
+            }
+
+            foreach (var obligation in commit.Obligations)
+            {
+                obligations.Upsert(new BsonDocument
+                {
+                    ["_id"] = obligation.Id,
+                    ["chat"] = obligation.ChatKey,
+                    ["flow"] = obligation.FlowNumber,
+                    ["open"] = obligation.IsOpen,
+                    ["pay"] = obligation.PayToken,
+                    ["data"] = StoreJson.Write(obligation),
+                });
+            }
+
+            foreach (var entry in commit.Entries)
+            {
+                journal.Insert(new BsonDocument
+                {
+                    ["_id"] = $"{entry.ChatKey}/{entry.Sequence:D12}",
+                    ["chat"] = entry.ChatKey,
+                    ["seq"] = entry.Sequence,
+                    ["data"] = StoreJson.Write(entry),
+                });
+            }
+
+            foreach (var token in commit.Tokens)
+            {
+                tokens.Insert(new BsonDocument { ["_id"] = token.Token, ["data"] = StoreJson.Write(token) });
+            }
+
+            foreach (var item in commit.Outbox)
+            {
+                var doc = new BsonDocument { ["chat"] = item.ChatKey, ["delivered"] = false, ["data"] = "" };
+                item.Id = outbox.Insert(doc).AsInt64;
+                doc["data"] = StoreJson.Write(item);
+                outbox.Update(doc);
+            }
+
+            db.Commit();
+            return Task.CompletedTask;
+        }
+        catch
+        {
+            db.Rollback();
+            throw;
+        }
+    }
+
+    public Task<IReadOnlyList<OutboxItem>> PendingOutboxAsync(int max, CancellationToken ct = default)
+    {
+        IReadOnlyList<OutboxItem> result = outbox.Find(Query.EQ("delivered", false), limit: max)
+            .Select(d => StoreJson.Read<OutboxItem>(d["data"].AsString))
+            .OrderBy(i => i.Id)
+            .ToList();
+        return Task.FromResult(result);
+    }
+
+    public Task MarkDeliveredAsync(long outboxId, CancellationToken ct = default)
+    {
+        var doc = outbox.FindById(outboxId);
+        if (doc is not null)
+        {
+            doc["delivered"] = true;
+            outbox.Update(doc);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default) =>
+        Task.FromResult(cardRefs.FindById($"{chatKey}|{cardKey}")?["ref"].AsString);
+
+    public Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default)
+    {
+        cardRefs.Upsert(new BsonDocument { ["_id"] = $"{chatKey}|{cardKey}", ["ref"] = messageRef });
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default)
+    {
+        IReadOnlyList<string> result = chats.FindAll().Select(d => d["_id"].AsString).ToList();
+        return Task.FromResult(result);
+    }
+
+    public Task<bool> PingAsync(CancellationToken ct = default)
+    {
+        _ = chats.Count();
+        return Task.FromResult(true);
+    }
+
+    public void Dispose()
+    {
+        db.Checkpoint();
+        db.Dispose();
+    }
+
+    private static T? Read<T>(BsonDocument? doc) where T : class =>
+        doc is null ? null : StoreJson.Read<T>(doc["data"].AsString);
+
+    /// <summary>Writes a record only if nobody wrote it since it was read (its version is unchanged), then bumps the version.</summary>
+    private static void SaveVersioned(
+        ILiteCollection<BsonDocument> collection, string id, long expected, Action<long> setVersion, Action<BsonDocument> index, Func<string> json)
+    {
+        var stored = collection.FindById(id);
+        var storedVersion = stored is null ? 0 : stored["v"].AsInt64;
+        if (storedVersion != expected)
+        {
+            throw new ConcurrencyException($"{id} changed under this turn (version {storedVersion}, expected {expected}).");
+        }
+
+        setVersion(expected + 1);
+        var doc = new BsonDocument { ["_id"] = id, ["v"] = expected + 1 };
+        index(doc);
+        doc["data"] = json();
+        collection.Upsert(doc);
+    }
+}

@@ -1,0 +1,17 @@
+namespace GroupPay.Dialogs.Engine;
+
+public sealed class EngineOptions
+{
+    /// <summary>Base of the pay links <c>{PublicBaseUrl}/pay/{token}</c>.</summary>
+    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+    /// <summary>The provider a chat uses until an admin picks another.</summary>
+    public string DefaultProvider { get; set; } = "sandbox";
+    public string DefaultCurrency { get; set; } = "EUR";
+    public TimeSpan RedPacketLifetime { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>Most obligation rows a card lists with their own buttons; the rest are summarised.</summary>
+    public int MaxObligationRows { get; set; } = 20;
+    /// <summary>In Development the sandbox is expected; elsewhere every card that relies on it says that no money moves.</summary>
+    public bool IsDevelopment { get; set; } = true;
+    /// <summary>Least time between two reminders of one flow.</summary>
+    public TimeSpan ReminderCooldown { get; set; } = TimeSpan.FromMinutes(10);
+}

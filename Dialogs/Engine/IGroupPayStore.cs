@@ -1,0 +1,32 @@
+using GroupPay.Payments;
+
+namespace GroupPay.Dialogs.Engine;
+
+/// <summary>Raised when a record changed under a turn (another host wrote it first); the turn is retried.</summary>
+public sealed class ConcurrencyException(string message) : Exception(message);
+
+/// <summary>
+/// Durable state of every chat. Implementations keep their database types to themselves; <see cref="CommitAsync"/>
+/// writes a whole turn (records, journal, tokens, outbox and the dedupe key) atomically or not at all.
+/// </summary>
+public interface IGroupPayStore
+{
+    Task<bool> IsProcessedAsync(string dedupeKey, CancellationToken ct = default);
+    Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default);
+    Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default);
+    Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default);
+    Task<IReadOnlyList<FlowRecord>> DueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default);
+    Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default);
+    Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default);
+    Task<IReadOnlyList<Obligation>> ObligationsAsync(string chatKey, int? flowNumber, bool openOnly, CancellationToken ct = default);
+    Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default);
+    Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default);
+    Task CommitAsync(TurnCommit commit, CancellationToken ct = default);
+
+    Task<IReadOnlyList<OutboxItem>> PendingOutboxAsync(int max, CancellationToken ct = default);
+    Task MarkDeliveredAsync(long outboxId, CancellationToken ct = default);
+    Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default);
+    Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default);
+    Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default);
+    Task<bool> PingAsync(CancellationToken ct = default);
+}

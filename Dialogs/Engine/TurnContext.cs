@@ -1,0 +1,302 @@
+using System.Security.Cryptography;
+using GroupPay.Dialogs.Cards;
+using GroupPay.Dialogs.Text;
+using GroupPay.Payments;
+
+namespace GroupPay.Dialogs.Engine;
+
+/// <summary>
+/// The unit of work of one turn: what the turn read, and every change and effect it decided on. Nothing here
+/// touches a platform or a gateway; <see cref="ToCommit"/> hands the lot to the store in one transaction.
+/// </summary>
+public sealed class TurnContext
+{
+    private readonly IGroupPayStore store;
+    private readonly Dictionary<int, FlowRecord> flows = [];
+    private readonly HashSet<int> changedFlows = [];
+    private readonly Dictionary<string, Obligation> obligations = new(StringComparer.Ordinal);
+    private readonly HashSet<string> changedObligations = new(StringComparer.Ordinal);
+    private readonly List<JournalEntry> entries = [];
+    private readonly List<ButtonToken> tokens = [];
+    private readonly List<OutboxItem> outbox = [];
+
+    internal TurnContext(IGroupPayStore store, ChatRecord chat, Actor? actor, DateTimeOffset now, EngineOptions options, CancellationToken ct)
+    {
+        this.store = store;
+        Chat = chat;
+        Actor = actor;
+        Now = now;
+        Options = options;
+        CancellationToken = ct;
+    }
+
+    public ChatRecord Chat { get; }
+    public Actor? Actor { get; }
+    public DateTimeOffset Now { get; }
+    public EngineOptions Options { get; }
+    public CancellationToken CancellationToken { get; }
+    public Catalog Text => Catalog.For(Chat.Settings.Language);
+    public string Language => Chat.Settings.Language;
+    public bool ChatChanged { get; set; }
+    /// <summary>A short answer shown only to the presser (Telegram's callback answer, Discord's ephemeral reply).</summary>
+    public string? Toast { get; private set; }
+
+    public bool ActorIsAdmin => Actor is not null && (Actor.IsPlatformAdmin || Chat.Settings.Admins.Contains(Actor.Key));
+
+    public string NameOf(string memberKey)
+    {
+        if (memberKey.StartsWith('@'))
+        {
+            return Text.Format("member.pending", memberKey);
+        }
+
+        return Chat.Members.Find(m => m.Key == memberKey)?.Name ?? memberKey;
+    }
+
+    public async Task<FlowRecord?> FlowAsync(int number)
+    {
+        if (flows.TryGetValue(number, out var cached))
+        {
+            return cached;
+        }
+
+        var flow = await store.LoadFlowAsync(Chat.Key, number, CancellationToken);
+        if (flow is not null)
+        {
+            flows[number] = flow;
+        }
+
+        return flow;
+    }
+
+    public async Task<Obligation?> ObligationAsync(string id)
+    {
+        if (obligations.TryGetValue(id, out var cached))
+        {
+            return cached;
+        }
+
+        var obligation = await store.LoadObligationAsync(id, CancellationToken);
+        if (obligation is not null && obligation.ChatKey == Chat.Key)
+        {
+            obligations[id] = obligation;
+            return obligation;
+        }
+
+        return null;
+    }
+
+    public async Task<IReadOnlyList<Obligation>> ObligationsOfAsync(FlowRecord flow)
+    {
+        var list = new List<Obligation>(flow.ObligationIds.Count);
+        foreach (var id in flow.ObligationIds)
+        {
+            if (await ObligationAsync(id) is { } obligation)
+            {
+                list.Add(obligation);
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Every open obligation of the chat, as the store has it, overlaid with this turn's changes.</summary>
+    public async Task<IReadOnlyList<Obligation>> OpenObligationsAsync()
+    {
+        var stored = await store.ObligationsAsync(Chat.Key, null, openOnly: true, CancellationToken);
+        var result = new Dictionary<string, Obligation>(StringComparer.Ordinal);
+        foreach (var obligation in stored)
+        {
+            result[obligation.Id] = obligations.TryGetValue(obligation.Id, out var mine) ? mine : obligations[obligation.Id] = obligation;
+        }
+
+        foreach (var mine in obligations.Values.Where(o => o.IsOpen))
+        {
+            result[mine.Id] = mine;
+        }
+
+        return result.Values.Where(o => o.IsOpen).OrderBy(o => o.CreatedAt).ThenBy(o => o.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task<IReadOnlyList<JournalEntry>> JournalAsync() =>
+        [.. await store.JournalAsync(Chat.Key, CancellationToken), .. entries];
+
+    public async Task<ButtonToken?> TokenAsync(string token) =>
+        tokens.Find(t => t.Token == token) ?? await store.LoadTokenAsync(token, CancellationToken);
+
+    /// <summary>Open flows of the chat, as this turn sees them.</summary>
+    public async Task<IReadOnlyList<FlowRecord>> OpenFlowsAsync()
+    {
+        var result = new List<FlowRecord>();
+        foreach (var stored in await store.RecentFlowsAsync(Chat.Key, 500, openOnly: true, CancellationToken))
+        {
+            result.Add(flows.TryGetValue(stored.Number, out var mine) ? mine : flows[stored.Number] = stored);
+        }
+
+        return result;
+    }
+
+    public Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(int count) =>
+        store.RecentFlowsAsync(Chat.Key, count, openOnly: false, CancellationToken);
+
+    public FlowRecord NewFlow(FlowKind kind, string initialState, Money amount, string? description)
+    {
+        var number = Chat.NextFlowNumber++;
+        ChatChanged = true;
+        var flow = new FlowRecord
+        {
+            Id = FlowRecord.MakeId(Chat.Key, number),
+            ChatKey = Chat.Key,
+            Number = number,
+            Kind = kind,
+            State = initialState,
+            Creator = Actor?.Key ?? throw new InvalidOperationException("A flow needs a creator."),
+            AmountMinor = amount.Minor,
+            CurrencyCode = amount.Currency.Code,
+            Description = description,
+            CreatedAt = Now,
+        };
+        flows[number] = flow;
+        changedFlows.Add(number);
+        return flow;
+    }
+
+    public void Touch(FlowRecord flow)
+    {
+        flows[flow.Number] = flow;
+        changedFlows.Add(flow.Number);
+    }
+
+    public Obligation CreateObligation(FlowRecord flow, string debtor, string creditor, long minor, string reason)
+    {
+        var obligation = new Obligation
+        {
+            Id = $"{Chat.Key}/o{Chat.NextObligationNumber++}",
+            ChatKey = Chat.Key,
+            FlowNumber = flow.Number,
+            Debtor = debtor,
+            Creditor = creditor,
+            Minor = minor,
+            CurrencyCode = flow.CurrencyCode,
+            Reason = reason,
+            CreatedAt = Now,
+            PayToken = NewToken(),
+        };
+        ChatChanged = true;
+        obligations[obligation.Id] = obligation;
+        changedObligations.Add(obligation.Id);
+        flow.ObligationIds.Add(obligation.Id);
+        Touch(flow);
+        Post(EntryKind.ObligationCreated, obligation);
+        return obligation;
+    }
+
+    /// <summary>Closes an open obligation as paid, netted or cancelled, with the reversing journal entry.</summary>
+    public void Close(Obligation obligation, ObligationState state, string? via = null, string? reference = null)
+    {
+        if (!obligation.IsOpen)
+        {
+            throw new InvalidOperationException($"Obligation {obligation.Id} is already {obligation.State}.");
+        }
+
+        obligation.State = state;
+        obligation.ClosedAt = Now;
+        obligation.PaidVia = via;
+        obligation.PaymentReference = reference;
+        MarkChanged(obligation);
+        Post(state switch
+        {
+            ObligationState.Paid => EntryKind.PaymentConfirmed,
+            ObligationState.Netted => EntryKind.Netted,
+            ObligationState.Cancelled => EntryKind.Cancelled,
+            _ => throw new ArgumentOutOfRangeException(nameof(state)),
+        }, obligation);
+    }
+
+    /// <summary>Moves an obligation of a pending <c>@username</c> to the member it turned out to be.</summary>
+    public void Reassign(Obligation obligation, string newDebtor)
+    {
+        var previous = obligation.Debtor;
+        obligation.Debtor = newDebtor;
+        MarkChanged(obligation);
+        Post(EntryKind.Reassigned, obligation, previous);
+    }
+
+    public void MarkChanged(Obligation obligation)
+    {
+        obligations[obligation.Id] = obligation;
+        changedObligations.Add(obligation.Id);
+    }
+
+    private void Post(EntryKind kind, Obligation obligation, string? reassignedFrom = null)
+    {
+        var entry = Ledger.Post(Chat.Key, Chat.LedgerSequence + 1, Chat.LedgerHead, kind, obligation, Now, reassignedFrom);
+        Chat.LedgerSequence = entry.Sequence;
+        Chat.LedgerHead = entry.Hash;
+        ChatChanged = true;
+        entries.Add(entry);
+    }
+
+    /// <summary>The callback token of a flow's button; created once and kept in the flow so re-rendered cards stay valid.</summary>
+    public string ButtonToken(FlowRecord flow, string action, string? obligationId = null)
+    {
+        var key = obligationId is null ? action : $"{action}:{obligationId}";
+        if (!flow.Tokens.TryGetValue(key, out var token))
+        {
+            token = NewToken();
+            flow.Tokens[key] = token;
+            tokens.Add(new ButtonToken(token, Chat.Key, flow.Number, action, obligationId));
+            Touch(flow);
+        }
+
+        return token;
+    }
+
+    public string PayUrl(Obligation obligation) => $"{Options.PublicBaseUrl.TrimEnd('/')}/pay/{obligation.PayToken}";
+
+    public void Reply(string text) => outbox.Add(new OutboxItem { ChatKey = Chat.Key, Kind = OutboxKind.Text, Text = text, CreatedAt = Now });
+
+    public void ShowCard(FlowRecord flow, Card card) => outbox.Add(new OutboxItem
+    {
+        ChatKey = Chat.Key, Kind = OutboxKind.Card, CardKey = $"flow:{flow.Number}", Card = card, CreatedAt = Now,
+    });
+
+    public void PostCard(Card card) => outbox.Add(new OutboxItem { ChatKey = Chat.Key, Kind = OutboxKind.Card, Card = card, CreatedAt = Now });
+
+    public void SendDocument(string fileName, string content, string caption) => outbox.Add(new OutboxItem
+    {
+        ChatKey = Chat.Key, Kind = OutboxKind.Document, FileName = fileName, FileContent = content, Text = caption, CreatedAt = Now,
+    });
+
+    public void Answer(string text) => Toast = text;
+
+    /// <summary>Answers the presser privately when a button was pressed, else in the chat.</summary>
+    public void Refuse(string text, bool fromButton)
+    {
+        if (fromButton)
+        {
+            Answer(text);
+        }
+        else
+        {
+            Reply(text);
+        }
+    }
+
+    internal TurnCommit ToCommit(string dedupeKey) => new(
+        dedupeKey,
+        Chat,
+        ChatChanged,
+        changedFlows.Select(n => flows[n]).ToList(),
+        changedObligations.Select(id => obligations[id]).ToList(),
+        entries,
+        tokens,
+        outbox);
+
+    internal IReadOnlyList<OutboxItem> Outbox => outbox;
+
+    private static string NewToken() => Base64Url(RandomNumberGenerator.GetBytes(15));
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
