@@ -8,6 +8,8 @@ public sealed class EngineOptions
     public string DefaultProvider { get; set; } = "sandbox";
     public string DefaultCurrency { get; set; } = "EUR";
     public TimeSpan RedPacketLifetime { get; set; } = TimeSpan.FromHours(24);
+    /// <summary>How long a split stays open for joining (then it closes by itself) and a raffle waits for its draw (then it is cancelled).</summary>
+    public TimeSpan JoinLifetime { get; set; } = TimeSpan.FromDays(7);
     /// <summary>Most obligation rows a card lists with their own buttons; the rest are summarised.</summary>
     public int MaxObligationRows { get; set; } = 20;
     /// <summary>In Development the sandbox is expected; elsewhere every card that relies on it says that no money moves.</summary>

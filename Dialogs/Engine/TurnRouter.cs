@@ -465,7 +465,7 @@ internal sealed class TurnRouter
             f.Description ?? "", MoneyFormatter.Format(f.Amount, context.Language), context.Text.StateName(f.State), context.NameOf(f.Creator)));
         var payments = (await context.JournalAsync()).Where(e => e.Kind == EntryKind.PaymentConfirmed).TakeLast(count).Reverse()
             .Select(e => context.Text.Format("history.payment", e.FlowNumber,
-                context.NameOf(e.Postings.First(p => p.Minor > 0).Account), context.NameOf(e.Postings.First(p => p.Minor < 0).Account),
+                context.NameOf(e.Postings.First(p => p.Minor < 0).Account), context.NameOf(e.Postings.First(p => p.Minor > 0).Account),
                 MoneyFormatter.Format(Money.FromMinor(e.Postings.First(p => p.Minor > 0).Minor, Currency.Get(e.CurrencyCode)), context.Language)));
         context.PostCard(new Card(context.Text.Format("history.title"), [.. lines, .. payments], []));
     }

@@ -42,13 +42,18 @@ public sealed class CollectFlow : FlowBase<CollectFlow.State>
 
     protected override string? Authorise(FlowTrigger trigger)
     {
+        if (base.Authorise(trigger) is { } refusal)
+        {
+            return refusal;
+        }
+
         if (trigger == FlowTrigger.Remind && Context.Actor is not null && Record.LastReminderAt is { } last
             && Context.Now - last < Context.Options.ReminderCooldown)
         {
             return Context.Text.Format("refuse.reminded-recently", Record.Number);
         }
 
-        return base.Authorise(trigger);
+        return null;
     }
 
     private void ChargeNamedMembers()

@@ -115,10 +115,10 @@ public abstract class FlowBase<TState> : IFlow where TState : struct, Enum
     }
 
     /// <summary>Explains a refused trigger: an unmet guard by its description's message, else the flow is past that point.</summary>
-    private void Refuse(FlowTrigger trigger, ICollection<string> unmetGuards, bool fromButton)
+    private void Refuse(FlowTrigger trigger, ICollection<string>? unmetGuards, bool fromButton)
     {
         var text = Context.Text;
-        var guard = unmetGuards.FirstOrDefault();
+        var guard = unmetGuards?.FirstOrDefault();
         var message = guard is not null && text.Has("guard." + guard)
             ? text.Format("guard." + guard, Record.Number)
             : text.Format("refuse.not-now", Record.Number, text.Format("trigger." + trigger), text.StateName(Record.State));

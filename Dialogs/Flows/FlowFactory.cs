@@ -26,6 +26,7 @@ public static class FlowFactory
     {
         CollectFlow collect => collect.DueTrigger(now),
         LotteryFlow lottery => lottery.DueTrigger(now),
+        SplitBillFlow or RaffleFlow => FlowTrigger.Expire,
         _ => null,
     };
 }

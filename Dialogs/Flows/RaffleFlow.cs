@@ -22,6 +22,7 @@ public sealed class RaffleFlow : FlowBase<RaffleFlow.State>
             .OnEntryFrom(FlowTrigger.Start, Commit)
             .InternalTransitionIf(Join, member => !IsParticipant(member), (member, _) => AddParticipant(member), "not-joined-yet")
             .PermitIf(FlowTrigger.Draw, State.Drawn, () => Record.Participants.Count >= 2, "two-or-more-joined")
+            .Permit(FlowTrigger.Expire, State.Cancelled)
             .Permit(FlowTrigger.Cancel, State.Cancelled);
 
         Machine.Configure(State.Drawn)
@@ -39,7 +40,10 @@ public sealed class RaffleFlow : FlowBase<RaffleFlow.State>
         var seed = FairDraw.NewSeed();
         Record.SeedHex = Convert.ToHexStringLower(seed);
         Record.Commitment = FairDraw.Commitment(seed);
+        Record.Deadline = Context.Now + Context.Options.JoinLifetime;
     }
+
+    protected override void UpdateDueAt() => Record.DueAt = Record.State == nameof(State.Open) ? Record.Deadline : null;
 
     private void DrawWinner()
     {
@@ -68,6 +72,7 @@ public sealed class RaffleFlow : FlowBase<RaffleFlow.State>
         }
         else
         {
+            lines.Add(text.Format("raffle.draw-until", Record.Deadline?.ToString("yyyy-MM-dd HH:mm 'UTC'") ?? ""));
             lines.Add(text.Format("card.joined", Record.Participants.Count));
             lines.AddRange(Record.Participants.Select(p => "🎟 " + Context.NameOf(p.Member)));
         }

@@ -20,10 +20,13 @@ public sealed class SplitBillFlow : FlowBase<SplitBillFlow.State>
             .PermitIf(FlowTrigger.Start, State.Gathering, () => !Record.FixedRoster, "no-participants-named");
 
         Machine.Configure(State.Gathering)
+            .OnEntry(() => Record.Deadline = Context.Now + Context.Options.JoinLifetime)
             .InternalTransitionIf(Join, member => !IsParticipant(member), (member, _) => AddParticipant(member), "not-joined-yet")
             .PermitIf(FlowTrigger.Close, State.Awaiting,
                 Guard(() => Record.Participants.Exists(p => p.Member != Record.Creator), "someone-joined"),
                 Guard(() => Record.AmountMinor >= Record.Participants.Count + 1, "amount-covers-everyone"))
+            .PermitIf(FlowTrigger.Expire, State.Awaiting, () => CanCloseByItself, "someone-joined")
+            .PermitIf(FlowTrigger.Expire, State.Cancelled, () => !CanCloseByItself, "nobody-joined")
             .Permit(FlowTrigger.Cancel, State.Cancelled);
 
         Machine.Configure(State.Awaiting)
@@ -35,6 +38,11 @@ public sealed class SplitBillFlow : FlowBase<SplitBillFlow.State>
         Machine.Configure(State.Settled).OnEntry(Finish);
         Machine.Configure(State.Cancelled).OnEntry(CancelOpenObligations);
     }
+
+    private bool CanCloseByItself =>
+        Record.Participants.Exists(p => p.Member != Record.Creator) && Record.AmountMinor >= Record.Participants.Count + 1;
+
+    protected override void UpdateDueAt() => Record.DueAt = Record.State == nameof(State.Gathering) ? Record.Deadline : null;
 
     /// <summary>Shares of the participants in roster order, or why they cannot be computed.</summary>
     public static AllocationResult ComputeShares(FlowRecord record) => Allocator.Allocate(
@@ -74,6 +82,7 @@ public sealed class SplitBillFlow : FlowBase<SplitBillFlow.State>
         switch (Enum.Parse<State>(Record.State))
         {
             case State.Gathering:
+                lines.Add(text.Format("split.join-until", Record.Deadline?.ToString("yyyy-MM-dd HH:mm 'UTC'") ?? ""));
                 lines.Add(text.Format("card.joined", Record.Participants.Count + (IsParticipant(Record.Creator) ? 0 : 1)));
                 lines.AddRange(Record.Participants.Select(p => "• " + Context.NameOf(p.Member)));
                 buttons.Add(Row(("button.join", "join"), ("button.close", "close"), ("button.cancel", "cancel")));

@@ -106,12 +106,14 @@ internal static class CatalogEn
 
         ["split.paid-by"] = "{0} paid {1}.",
         ["split.owes"] = "{0} owes {1} · {2}",
+        ["split.join-until"] = "Join until {0}; then it closes by itself.",
+        ["raffle.draw-until"] = "Draw by {0}, or the raffle is cancelled.",
         ["split.own-share"] = "{0}'s own share: {1}",
 
         ["collect.each"] = "{0} collects {1} from each member.",
         ["collect.deadline"] = "Deadline: {0}",
         ["collect.progress"] = "Collected {0} · {1} of {2} paid",
-        ["collect.reminder"] = "⏰ Reminder for #{0} {1}: {2} still owe {3} each to {4}.",
+        ["collect.reminder"] = "⏰ Reminder for #{0} {1}: {3} each to {4} is still open for {2}.",
 
         ["lottery.from"] = "{0} hands out {2} in {1} red packets.",
         ["lottery.grabbed"] = "Grabbed: {0} of {1} · {2}",

@@ -106,6 +106,8 @@ internal static class CatalogZh
 
         ["split.paid-by"] = "{0} 付了 {1}。",
         ["split.owes"] = "{0} 应付 {1} · {2}",
+        ["split.join-until"] = "{0} 前可加入，届时自动截止。",
+        ["raffle.draw-until"] = "请在 {0} 前开奖，否则抽奖自动取消。",
         ["split.own-share"] = "{0} 自己的份额：{1}",
 
         ["collect.each"] = "{0} 向每人收取 {1}。",
