@@ -1,6 +1,21 @@
+using GroupPay.BotHost.Admin;
+using GroupPay.BotHost.Hosting;
+using GroupPay.BotHost.Payments;
+
 var builder = WebApplication.CreateBuilder(args);
+
+builder.AddGroupPayOptions();
+builder.AddGroupPayStorage();
+builder.AddGroupPayEngine();
+builder.AddSandboxPayments();
+
 var app = builder.Build();
-app.MapGet("/healthz", () => "ok");
+
+app.MapOperations();
+app.MapPayments();
+app.MapAdminApi();
+
 app.Run();
 
+/// <summary>The entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
 public partial class Program;

@@ -45,6 +45,9 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         outbox.EnsureIndex("delivered");
     }
 
+    /// <summary>A collection of the same database, for the host's other small stores (the playground's transcript).</summary>
+    public ILiteCollection<BsonDocument> Collection(string name) => db.GetCollection(name);
+
     public Task<bool> IsProcessedAsync(string dedupeKey, CancellationToken ct = default) =>
         Task.FromResult(dedupe.Exists(Query.EQ("_id", dedupeKey)));
 

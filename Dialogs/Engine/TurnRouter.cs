@@ -473,38 +473,8 @@ internal sealed class TurnRouter
     private static async Task ExportAsync(TurnContext context)
     {
         var journal = await context.JournalAsync();
-        var csv = new StringBuilder("sequence,at,kind,flow,obligation,member,name,amount,currency,memo,hash\n");
-        foreach (var entry in journal)
-        {
-            foreach (var posting in entry.Postings)
-            {
-                csv.AppendJoin(',',
-                    entry.Sequence.ToString(CultureInfo.InvariantCulture),
-                    entry.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
-                    entry.Kind.ToString(),
-                    entry.FlowNumber.ToString(CultureInfo.InvariantCulture),
-                    Csv(entry.ObligationId),
-                    Csv(posting.Account),
-                    Csv(context.NameOf(posting.Account)),
-                    Money.FromMinor(posting.Minor, Currency.Get(entry.CurrencyCode)).ToDecimalString(),
-                    entry.CurrencyCode,
-                    Csv(entry.Memo),
-                    entry.Hash).Append('\n');
-            }
-        }
-
-        context.SendDocument($"grouppay-ledger-{DateTime.UtcNow:yyyyMMdd}.csv", csv.ToString(), context.Text.Format("export.caption", journal.Count));
-    }
-
-    /// <summary>Quotes a CSV field, and defuses spreadsheet formulas in user text.</summary>
-    public static string Csv(string value)
-    {
-        if (value.Length > 0 && "=+-@\t\r".Contains(value[0], StringComparison.Ordinal))
-        {
-            value = "'" + value;
-        }
-
-        return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+        context.SendDocument($"grouppay-ledger-{context.Now:yyyyMMdd}.csv", LedgerCsv.Write(journal, context.NameOf),
+            context.Text.Format("export.caption", journal.Count));
     }
 
     private static async Task VerifyAsync(TurnContext context, int number)

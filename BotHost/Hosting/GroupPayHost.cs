@@ -1,0 +1,105 @@
+using GroupPay.BotHost.Payments;
+using GroupPay.BotHost.Storage;
+using GroupPay.Dialogs.Engine;
+using Microsoft.Extensions.Options;
+
+namespace GroupPay.BotHost.Hosting;
+
+/// <summary>Composition of the host: one extension per concern, so Program.cs reads as a table of contents.</summary>
+public static class GroupPayHost
+{
+    public static WebApplicationBuilder AddGroupPayOptions(this WebApplicationBuilder builder)
+    {
+        AddRepositoryDefaults(builder.Configuration);
+        builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PaymentsOptions>().Bind(builder.Configuration.GetSection(PaymentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section));
+        if (builder.Configuration[$"{AdminOptions.Section}:ApiKey"] is { Length: > 0 } apiKey)
+        {
+            Secrets.Require(builder.Environment, "Admin:ApiKey", apiKey);
+        }
+
+        builder.Services.AddOptions<PlaygroundOptions>().Bind(builder.Configuration.GetSection(PlaygroundOptions.Section));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Metrics>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The documented defaults live in the repository's root appsettings.json, linked into the build output. They are
+    /// loaded from there, ahead of every other source, so environment variables and user-secrets still override them.
+    /// </summary>
+    private static void AddRepositoryDefaults(ConfigurationManager configuration)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "appsettings.json");
+        var sources = (IList<IConfigurationSource>)configuration.Sources;
+        var first = sources.Select((source, index) => (source, index))
+            .FirstOrDefault(s => s.source is Microsoft.Extensions.Configuration.Json.JsonConfigurationSource).index;
+        var defaults = new Microsoft.Extensions.Configuration.Json.JsonConfigurationSource { Path = path, Optional = true, ReloadOnChange = false };
+        defaults.ResolveFileProvider();
+        sources.Insert(first, defaults);
+    }
+
+    /// <summary>The folder of the LiteDB file: generated secrets are kept beside the data.</summary>
+    public static string DataFolder(IConfiguration configuration)
+    {
+        var path = configuration[$"{StorageOptions.Section}:LiteDb:Path"] ?? "data/grouppay.db";
+        return Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+    }
+
+    public static WebApplicationBuilder AddGroupPayStorage(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<LiteDbStore>(services =>
+        {
+            var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+            if (options.Provider != "LiteDb")
+            {
+                throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not available in this build; use LiteDb.");
+            }
+
+            return new LiteDbStore(options.LiteDb.Path);
+        });
+        builder.Services.AddSingleton<IGroupPayStore>(services => services.GetRequiredService<LiteDbStore>());
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddGroupPayEngine(this WebApplicationBuilder builder)
+    {
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddSingleton(services =>
+        {
+            var payments = services.GetRequiredService<IOptions<PaymentsOptions>>().Value;
+            return new EngineOptions
+            {
+                PublicBaseUrl = payments.PublicBaseUrl,
+                DefaultProvider = payments.Provider is { Length: > 0 } provider ? provider : development ? "sandbox" : "p2p",
+                IsDevelopment = development,
+            };
+        });
+        builder.Services.AddSingleton<DialogEngine>();
+        builder.Services.AddSingleton<Turns>();
+        builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutboxDispatcher>());
+        builder.Services.AddHostedService<DueScheduler>();
+        return builder;
+    }
+
+    public static WebApplicationBuilder AddSandboxPayments(this WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration[$"{PaymentsOptions.Section}:Sandbox:WebhookSecret"];
+        var secret = string.IsNullOrEmpty(configured)
+            ? Secrets.LoadOrCreate(DataFolder(builder.Configuration), "sandbox-webhook-secret")
+            : configured;
+        builder.Services.AddSingleton(new SandboxSecret(secret));
+        builder.Services.AddHttpClient(nameof(SandboxGateway), client => client.Timeout = TimeSpan.FromSeconds(15));
+        builder.Services.AddSingleton<SandboxGateway>();
+        return builder;
+    }
+
+    public static void MapOperations(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/healthz", async (IGroupPayStore store, CancellationToken ct) =>
+            await store.PingAsync(ct) ? Results.Text("ok") : Results.StatusCode(StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/metrics", (Metrics metrics) => Results.Text(metrics.Render(), "text/plain; version=0.0.4; charset=utf-8"));
+    }
+}
