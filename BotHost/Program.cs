@@ -8,6 +8,7 @@ builder.AddGroupPayOptions();
 builder.AddGroupPayStorage();
 builder.AddGroupPayEngine();
 builder.AddSandboxPayments();
+builder.AddPaymentProviders();
 
 var app = builder.Build();
 

@@ -90,6 +90,14 @@ public sealed class StripeOptions
 {
     public const string Section = "Stripe";
     public string? SecretKey { get; set; }
+    /// <summary>The webhook endpoint's signing secret; two separated by a comma while one is rolled.</summary>
     public string? WebhookSecret { get; set; }
     public string? ApiBase { get; set; }
+    /// <summary>How long a Checkout Session stays payable (Stripe allows 30 minutes to 24 hours).</summary>
+    [Range(typeof(TimeSpan), "00:30:00", "1.00:00:00", ErrorMessage = "Stripe:SessionLifetime must be between 00:30:00 and 1.00:00:00.")]
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(1);
+    /// <summary>A session still open or processing this long after it was created is polled, in case its webhook was lost.</summary>
+    public TimeSpan ReconcileAfter { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>How often the poller looks.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(2);
 }

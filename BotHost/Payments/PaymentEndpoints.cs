@@ -1,4 +1,3 @@
-using System.Text.Json;
 using GroupPay.BotHost.Hosting;
 using GroupPay.Dialogs.Engine;
 using GroupPay.Payments;
@@ -10,17 +9,25 @@ namespace GroupPay.BotHost.Payments;
 /// <summary><c>GET /pay/{token}</c> and what follows from it, and the gateways' webhooks.</summary>
 public static class PaymentEndpoints
 {
-    private const int MaxWebhookBytes = 64 * 1024;
+    private const int MaxWebhookBytes = 256 * 1024;
 
     public static void MapPayments(this IEndpointRouteBuilder app)
     {
         app.MapGet("/pay/{token}", ShowAsync);
+        app.MapGet("/pay/{token}/done", DoneAsync);
+        app.MapGet("/pay/{token}/cancelled", CancelledAsync);
         app.MapPost("/pay/{token}/sandbox", SandboxActionAsync).DisableAntiforgery();
         app.MapPost("/pay/{token}/claim", ClaimAsync).DisableAntiforgery();
-        app.MapPost(SandboxGateway.WebhookPath, SandboxWebhookAsync);
+        app.MapPost("/api/payments/{provider}/webhook", WebhookAsync);
     }
 
-    private static async Task<IResult> ShowAsync(string token, IGroupPayStore store, EngineOptions engineOptions, CancellationToken ct)
+    /// <summary>
+    /// Dispatches to the chat's provider (<c>/settings provider</c>, else the host's default); <c>?via=</c> picks another
+    /// available one, as offered on a person-to-person page whose payee has no handle.
+    /// </summary>
+    private static async Task<IResult> ShowAsync(
+        string token, string? via, IGroupPayStore store, EngineOptions engineOptions, PaymentProviders providers, PaymentService payments,
+        ILogger<PaymentService> logger, CancellationToken ct)
     {
         var (obligation, chat) = await FindAsync(store, token, ct);
         if (obligation is null || chat is null)
@@ -33,8 +40,72 @@ public static class PaymentEndpoints
             return Closed(obligation, chat);
         }
 
-        var provider = chat.Settings.Provider ?? engineOptions.DefaultProvider;
-        return provider == "sandbox" ? SandboxCheckout(token, obligation, chat) : PersonToPerson(token, obligation, chat);
+        var chosen = chat.Settings.Provider ?? engineOptions.DefaultProvider;
+        if (via == PaymentProviders.PersonToPerson || (providers.Find(via) is not null && Offerable(providers.Find(via)!, engineOptions)))
+        {
+            chosen = via!;
+        }
+
+        if (chosen == PaymentProviders.PersonToPerson)
+        {
+            return PersonToPersonPage.Render(token, obligation, chat, GatewayToOffer(providers, engineOptions));
+        }
+
+        if (providers.Find(chosen) is not { } provider)
+        {
+            return PersonToPersonPage.Render(token, obligation, chat, GatewayToOffer(providers, engineOptions),
+                $"This chat pays through “{chosen}”, which is not set up on this bot; an admin can switch with /settings provider. Meanwhile, pay directly.");
+        }
+
+        OpenOutcome outcome;
+        try
+        {
+            outcome = await payments.OpenAsync(provider, obligation, chat, token, ct);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Opening a {Provider} payment for obligation {ObligationId} failed", provider.Name, obligation.Id);
+            return Page("Try again", "<h1>The payment page could not be opened</h1><p class=\"muted\">The payment service did not answer. Try again in a moment.</p>", 502);
+        }
+
+        return outcome switch
+        {
+            OpenOutcome.Redirect redirect => new SeeOther(redirect.Url),
+            OpenOutcome.HostPage => SandboxCheckout(token, obligation, chat),
+            OpenOutcome.Refused refused => RefusedPage(token, obligation, chat, provider, refused.Refusal),
+            OpenOutcome.Processing => Page("Processing", "<h1>Your payment is being processed ⏳</h1><p class=\"muted\">The chat card updates once it is confirmed; nothing more to do.</p>"),
+            _ => Closed((await store.LoadObligationAsync(obligation.Id, ct)) ?? obligation, chat),
+        };
+    }
+
+    /// <summary>Gateways offered on a person-to-person page: a real one when configured; the sandbox only in Development.</summary>
+    private static IPaymentProvider? GatewayToOffer(PaymentProviders providers, EngineOptions engineOptions) =>
+        providers.All.Where(p => Offerable(p, engineOptions)).OrderBy(p => p.Name == SandboxProvider.ProviderName).FirstOrDefault();
+
+    private static bool Offerable(IPaymentProvider provider, EngineOptions engineOptions) =>
+        provider.Capabilities.ConfirmsAutomatically && (provider.Name != SandboxProvider.ProviderName || engineOptions.IsDevelopment);
+
+    private static IResult RefusedPage(string token, Obligation obligation, ChatRecord chat, IPaymentProvider provider, PaymentRefusal refusal)
+    {
+        var amount = MoneyFormatter.Format(obligation.Amount, "en");
+        var why = refusal.Kind switch
+        {
+            RefusalKind.BelowMinimum when refusal.Minimum is { } minimum =>
+                $"{amount} is below the smallest amount {provider.Name} charges in {obligation.CurrencyCode} ({MoneyFormatter.Format(minimum, "en")}).",
+            RefusalKind.BelowMinimum => $"{amount} is below the smallest amount {provider.Name} charges.",
+            RefusalKind.NotRepresentable when obligation.Amount.Currency.Exponent == 3 =>
+                $"{provider.Name} charges {obligation.CurrencyCode} only in amounts whose last decimal is 0, and this debt is {amount}.",
+            RefusalKind.NotRepresentable => $"{provider.Name} cannot charge exactly {amount}.",
+            RefusalKind.CurrencyNotSupported => $"{provider.Name} does not take {obligation.CurrencyCode}.",
+            _ => $"{provider.Name} refused this payment.",
+        };
+        return Page("Cannot pay by card", $"""
+            <h1 data-testid="refused">This debt cannot be paid by card</h1>
+            <div class="amount">{E(amount)}</div>
+            <p>{E(why)}</p>
+            <p class="muted">Pay {E(Name(chat, obligation.Creditor))} directly instead; they confirm with “✔ got it” on the chat card.</p>
+            <p><a class="button secondary" href="/pay/{E(token)}?via={PaymentProviders.PersonToPerson}">Pay directly</a></p>
+            """, 422);
     }
 
     private static IResult SandboxCheckout(string token, Obligation obligation, ChatRecord chat) => Page("Sandbox checkout", $"""
@@ -51,40 +122,31 @@ public static class PaymentEndpoints
         </form>
         """);
 
-    private static IResult PersonToPerson(string token, Obligation obligation, ChatRecord chat)
-    {
-        var handles = chat.Payouts.Where(p => p.Member == obligation.Creditor).ToList();
-        var details = handles.Count == 0
-            ? $"<p class=\"muted\">{E(Name(chat, obligation.Creditor))} has not said how to be paid yet (they can use /payme). Pay them directly, then tap “I paid”.</p>"
-            : "<dl>" + string.Concat(handles.Select(h => $"<dt>{E(h.Kind)}</dt><dd>{PayoutLink(h, obligation)}</dd>")) + "</dl>";
-        var claimed = obligation.ClaimedPaidAt is not null
-            ? "<p class=\"notice\">You said you paid; waiting for the payee to confirm.</p>"
-            : $"<form method=\"post\" action=\"/pay/{E(token)}/claim\"><button class=\"primary\">I paid</button></form>";
-        return Page("Pay", $"""
-            <h1>{E(Name(chat, obligation.Debtor))} pays {E(Name(chat, obligation.Creditor))}</h1>
-            <div class="amount">{E(MoneyFormatter.Format(obligation.Amount, "en"))}</div>
-            <p class="muted">for {E(obligation.Reason)} (#{obligation.FlowNumber})</p>
-            {details}
-            {claimed}
-            """);
-    }
-
-    private static string PayoutLink(PayoutHandle handle, Obligation obligation)
-    {
-        var amount = obligation.Amount.ToDecimalString();
-        var url = handle.Kind switch
-        {
-            "paypal" => $"https://paypal.me/{Uri.EscapeDataString(handle.Handle)}/{amount}{obligation.CurrencyCode}",
-            "revolut" => $"https://revolut.me/{Uri.EscapeDataString(handle.Handle)}",
-            "upi" => $"upi://pay?pa={Uri.EscapeDataString(handle.Handle)}&am={amount}&cu={obligation.CurrencyCode}",
-            _ => null,
-        };
-        return url is null ? E(handle.Handle) : $"<a href=\"{E(url)}\" rel=\"noopener noreferrer\">{E(handle.Handle)}</a>";
-    }
-
     private static IResult Closed(Obligation obligation, ChatRecord chat) => obligation.State == ObligationState.Paid
         ? Page("Already paid", $"<h1>Already paid ✅</h1><p>{E(Name(chat, obligation.Debtor))} paid {E(Name(chat, obligation.Creditor))} {E(MoneyFormatter.Format(obligation.Amount, "en"))} for {E(obligation.Reason)}.</p>")
         : Page("Nothing to pay", $"<h1>Nothing to pay</h1><p class=\"muted\">This debt was {(obligation.State == ObligationState.Netted ? "replaced by a settle-up plan" : "cancelled")}; check the chat for the current one.</p>");
+
+    /// <summary>Where a gateway sends the payer back after paying. Cosmetic only: the webhook or the poller confirms.</summary>
+    private static async Task<IResult> DoneAsync(string token, IGroupPayStore store, CancellationToken ct)
+    {
+        var (obligation, chat) = await FindAsync(store, token, ct);
+        if (obligation is null || chat is null)
+        {
+            return Page("Link not found", "<h1>This pay link does not exist</h1>", 404);
+        }
+
+        return obligation.IsOpen
+            ? Page("Thanks", $"<h1 data-testid=\"result\">Thanks! ⏳</h1><p>The payment to {E(Name(chat, obligation.Creditor))} is being confirmed; the chat card updates by itself. You can close this tab.</p>")
+            : Closed(obligation, chat);
+    }
+
+    private static async Task<IResult> CancelledAsync(string token, IGroupPayStore store, CancellationToken ct)
+    {
+        var (obligation, chat) = await FindAsync(store, token, ct);
+        return obligation is null || chat is null
+            ? Page("Link not found", "<h1>This pay link does not exist</h1>", 404)
+            : Page("Not paid", $"<h1 data-testid=\"result\">Not paid</h1><p class=\"muted\">Nothing was charged. The pay button in the chat still works.</p><p><a class=\"button secondary\" href=\"/pay/{E(token)}\">Back to paying</a></p>");
+    }
 
     private static async Task<IResult> SandboxActionAsync(
         string token, HttpRequest request, IGroupPayStore store, SandboxGateway gateway, Microsoft.Extensions.Options.IOptions<PaymentsOptions> options,
@@ -123,6 +185,7 @@ public static class PaymentEndpoints
         }
     }
 
+    /// <summary>"I paid" on a person-to-person page: the creditor is asked to confirm ("received") or deny ("not received").</summary>
     private static async Task<IResult> ClaimAsync(string token, IGroupPayStore store, Turns turns, CancellationToken ct)
     {
         var (obligation, chat) = await FindAsync(store, token, ct);
@@ -133,55 +196,73 @@ public static class PaymentEndpoints
 
         if (obligation.IsOpen)
         {
-            await turns.HandleAsync(new PaymentClaimInbound(obligation.ChatKey, $"claim:{obligation.Id}", obligation.Id), ct);
+            // A claim the creditor turned down may be made again, so each press is its own turn; the turn ignores a claim already pending.
+            await turns.HandleAsync(new PaymentClaimInbound(obligation.ChatKey, $"claim:{obligation.Id}:{Guid.NewGuid():N}", obligation.Id), ct);
         }
 
-        return Page("Thanks", $"<h1>Thanks!</h1><p>{E(Name(chat, obligation.Creditor))} is asked to confirm the payment in the chat.</p>");
+        return Page("Thanks", $"<h1 data-testid=\"result\">Thanks!</h1><p>{E(Name(chat, obligation.Creditor))} is asked to confirm the payment in the chat.</p>");
     }
 
-    private static async Task<IResult> SandboxWebhookAsync(
-        HttpRequest request, SandboxSecret secret, IGroupPayStore store, Turns turns, TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
+    /// <summary>
+    /// <c>POST /api/payments/{provider}/webhook</c>: the signature is checked on the raw bytes before anything is read;
+    /// an event already handled is acknowledged and ignored (also one that changed nothing); the payment is then taken
+    /// from the event only if the provider vouches for it, else re-fetched from the gateway, and settled monotonically.
+    /// A gateway that cannot be reached gets a 503, so the event is redelivered.
+    /// </summary>
+    private static async Task<IResult> WebhookAsync(
+        string provider, HttpRequest request, PaymentProviders providers, PaymentService payments, IPaymentRecords records, TimeProvider time,
+        ILogger<PaymentService> logger, CancellationToken ct)
     {
+        if (providers.Find(provider) is not { } gateway)
+        {
+            return Results.NotFound();
+        }
+
         if (request.ContentLength > MaxWebhookBytes)
         {
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        using var reader = new StreamReader(request.Body);
-        var body = await reader.ReadToEndAsync(ct);
-        if (body.Length > MaxWebhookBytes || !SandboxSignature.Verify(request.Headers[SandboxSignature.Header], body, secret.Value, time.GetUtcNow()))
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        if (buffer.Length > MaxWebhookBytes)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var webhook = new InboundWebhook(
+            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            buffer.ToArray(), time.GetUtcNow());
+        if (!gateway.VerifyWebhook(webhook))
         {
             return Results.Unauthorized();
         }
 
-        SandboxEvent? payment;
+        if (gateway.ParseWebhook(webhook) is not { } received)
+        {
+            return Results.BadRequest();
+        }
+
+        if (await records.IsEventHandledAsync(gateway.Name, received.EventId, ct))
+        {
+            return Results.Ok();
+        }
+
         try
         {
-            payment = JsonSerializer.Deserialize<SandboxEvent>(body, JsonSerializerOptions.Web);
+            var payment = received.Snapshot ?? (received.Reference is null ? null : await gateway.GetAsync(received.Reference, ct));
+            if (payment is not null)
+            {
+                await payments.ApplyAsync(gateway, payment, received.Hint, ct);
+            }
         }
-        catch (JsonException)
+        catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            return Results.BadRequest();
+            logger.LogWarning(exception, "{Provider} event {EventId} could not be handled yet; the gateway will redeliver it", gateway.Name, received.EventId);
+            return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
         }
 
-        if (payment is null || payment.Id is null || payment.ObligationId is null || payment.ChatKey is null)
-        {
-            return Results.BadRequest();
-        }
-
-        if (payment.Type != "payment.succeeded")
-        {
-            return Results.Ok();
-        }
-
-        var obligation = await store.LoadObligationAsync(payment.ObligationId, ct);
-        if (obligation is null || obligation.ChatKey != payment.ChatKey || obligation.Minor != payment.Amount || obligation.CurrencyCode != payment.Currency)
-        {
-            loggers.CreateLogger("GroupPay.Payments.Sandbox").LogWarning("Sandbox event {EventId} does not match its obligation; ignored", payment.Id);
-            return Results.Ok();
-        }
-
-        await turns.HandleAsync(new PaymentInbound(payment.ChatKey, $"sandbox:{payment.Id}", payment.ObligationId, "sandbox", payment.Id), ct);
+        await records.MarkEventHandledAsync(gateway.Name, received.EventId, time.GetUtcNow(), ct);
         return Results.Ok();
     }
 
@@ -198,4 +279,15 @@ public static class PaymentEndpoints
 
     private static string Name(ChatRecord chat, string member) =>
         chat.Members.Find(m => m.Key == member)?.Name ?? member;
+
+    /// <summary>303 See Other: the browser follows with a GET, whatever brought it here.</summary>
+    private sealed class SeeOther(Uri url) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status303SeeOther;
+            httpContext.Response.Headers.Location = url.ToString();
+            return Task.CompletedTask;
+        }
+    }
 }

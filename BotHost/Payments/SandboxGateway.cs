@@ -11,16 +11,13 @@ using Microsoft.Extensions.Options;
 
 namespace GroupPay.BotHost.Payments;
 
-/// <summary>A sandbox payment event, as the sandbox gateway posts it to the webhook.</summary>
-public sealed record SandboxEvent(string Id, string Type, string ChatKey, string ObligationId, long Amount, string Currency, long Created);
-
 /// <summary>
 /// The built-in fake gateway. "Pay" makes it post a signed event over real HTTP to the host's own webhook, exactly as a
 /// real gateway would; nothing else confirms a sandbox payment. No money moves.
 /// </summary>
 public sealed class SandboxGateway(
-    IHttpClientFactory httpClients, IOptions<PaymentsOptions> options, SandboxSecret secret, IServer server, TimeProvider time,
-    ILogger<SandboxGateway> logger)
+    IHttpClientFactory httpClients, IOptions<PaymentsOptions> options, SandboxSecret secret, SandboxProvider provider, IServer server,
+    TimeProvider time, ILogger<SandboxGateway> logger)
 {
     public const string WebhookPath = "/api/payments/sandbox/webhook";
 
@@ -30,6 +27,8 @@ public sealed class SandboxGateway(
         var payload = new SandboxEvent(
             "evt_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)), type, obligation.ChatKey, obligation.Id,
             obligation.Minor, obligation.CurrencyCode, now.ToUnixTimeSeconds());
+        var state = type == "payment.succeeded" ? PaymentState.Succeeded : PaymentState.Failed;
+        provider.Report(new PaymentSnapshot(payload.Id, obligation.Id, obligation.ChatKey, state, obligation.Amount, now));
         var body = JsonSerializer.Serialize(payload, JsonSerializerOptions.Web);
         using var request = new HttpRequestMessage(HttpMethod.Post, WebhookUrl())
         {

@@ -288,6 +288,12 @@ internal sealed class TurnRouter
             return;
         }
 
+        if (token.Action == "not-received")
+        {
+            await NotReceivedAsync(context, token.ObligationId);
+            return;
+        }
+
         FlowTrigger? trigger = token.Action switch
         {
             "join" => FlowTrigger.Join,
@@ -329,8 +335,40 @@ internal sealed class TurnRouter
         }
         else
         {
-            await ConfirmAsync(context, obligation, "manual", context.Actor.Key);
+            // A confirmed "I paid" went through the payee's person-to-person link; otherwise it was settled by hand.
+            await ConfirmAsync(context, obligation, obligation.ClaimedPaidAt is null ? "manual" : "p2p", context.Actor.Key);
             context.Answer(context.Text.Format("button.done.received", obligation.FlowNumber));
+        }
+    }
+
+    /// <summary>The creditor turns down a debtor's "I paid": the obligation is plainly open again, and may be claimed again.</summary>
+    private static async Task NotReceivedAsync(TurnContext context, string? obligationId)
+    {
+        var obligation = obligationId is null ? null : await context.ObligationAsync(obligationId);
+        if (obligation is null)
+        {
+            context.Answer(context.Text.Format("button.invalid"));
+        }
+        else if (obligation.Creditor != context.Actor!.Key)
+        {
+            context.Answer(context.Text.Format("refuse.creditor-only", context.NameOf(obligation.Creditor)));
+        }
+        else if (!obligation.IsOpen)
+        {
+            context.Answer(context.Text.Format("refuse.not-open", context.Text.ObligationState(obligation.State)));
+        }
+        else if (obligation.ClaimedPaidAt is null)
+        {
+            context.Answer(context.Text.Format("refuse.no-claim"));
+        }
+        else
+        {
+            obligation.ClaimedPaidAt = null;
+            context.MarkChanged(obligation);
+            context.Reply(context.Text.Format("payment.not-received", context.NameOf(obligation.Creditor), Format(context, obligation),
+                context.NameOf(obligation.Debtor), obligation.FlowNumber));
+            context.Answer(context.Text.Format("button.done.not-received", obligation.FlowNumber));
+            await RefreshCardAsync(context, obligation.FlowNumber);
         }
     }
 

@@ -179,18 +179,28 @@ public abstract class FlowBase<TState> : IFlow where TState : struct, Enum
         }
     }
 
-    /// <summary>For each open obligation a pay link for the debtor and a "received" button for the creditor.</summary>
+    /// <summary>
+    /// For each open obligation a pay link for the debtor and a "received" button for the creditor; while the debtor
+    /// says they paid, also "not received", which turns the claim down.
+    /// </summary>
     protected IEnumerable<IReadOnlyList<CardButton>> PaymentRows()
     {
         var text = Context.Text;
         foreach (var obligation in OpenObligations.Take(Context.Options.MaxObligationRows))
         {
-            yield return
-            [
+            var row = new List<CardButton>
+            {
                 CardButton.Link(text.Format("button.pay", Context.NameOf(obligation.Debtor), Amount(obligation.Minor), Context.NameOf(obligation.Creditor)), Context.PayUrl(obligation)),
                 CardButton.Callback(text.Format("button.received", Context.NameOf(obligation.Creditor)),
                     Context.ButtonToken(Record, "received", obligation.Id)),
-            ];
+            };
+            if (obligation.ClaimedPaidAt is not null)
+            {
+                row.Add(CardButton.Callback(text.Format("button.not-received", Context.NameOf(obligation.Creditor)),
+                    Context.ButtonToken(Record, "not-received", obligation.Id)));
+            }
+
+            yield return row;
         }
     }
 

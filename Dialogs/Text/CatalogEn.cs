@@ -54,6 +54,7 @@ internal static class CatalogEn
         ["refuse.not-now"] = "#{0} is {2}, so you can't {1} it now.",
         ["refuse.creator-only"] = "Only {0} (who started #{1}) or an admin can do that.",
         ["refuse.creditor-only"] = "Only {0} can confirm receiving this payment.",
+        ["refuse.no-claim"] = "Nobody has said they paid this yet.",
         ["refuse.not-open"] = "This debt is already {0}.",
         ["refuse.reminded-recently"] = "A reminder for #{0} went out a few minutes ago.",
         ["refuse.own-packet"] = "That's your own red packet: let the others grab it.",
@@ -95,6 +96,7 @@ internal static class CatalogEn
         ["button.draw"] = "🎲 Draw",
         ["button.pay"] = "💳 {0} pays {1}",
         ["button.received"] = "✔ {0} got it",
+        ["button.not-received"] = "✖ {0}: not received",
         ["button.invalid"] = "This button is no longer valid.",
         ["button.done.join"] = "You joined #{0}.",
         ["button.done.close"] = "#{0} is closed.",
@@ -103,6 +105,7 @@ internal static class CatalogEn
         ["button.done.draw"] = "The winner of #{0} is drawn.",
         ["button.done.remind"] = "Reminder sent.",
         ["button.done.received"] = "Marked as received (#{0}).",
+        ["button.done.not-received"] = "Marked as not received (#{0}).",
 
         ["split.paid-by"] = "{0} paid {1}.",
         ["split.owes"] = "{0} owes {1} · {2}",
@@ -136,6 +139,7 @@ internal static class CatalogEn
 
         ["payment.confirmed"] = "✅ {0} paid {1} {2} for {3} (#{4}).",
         ["payment.claimed"] = "🕓 {0} says they paid {1} {2} (#{3}). {1}, tap “✔ got it” on the card once it has arrived.",
+        ["payment.not-received"] = "↩ {0} has not received {1} from {2} (#{3}); the debt is open again.",
         ["payment.late"] = "⚠️ A payment of {1} from {0} arrived for a debt that was already {2} (#{4}). {3}, please refund it or record it by hand.",
 
         ["flow.cancelled"] = "❌ #{0} cancelled by {1}. Open debts are dropped; payments already made stay.",

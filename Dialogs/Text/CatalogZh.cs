@@ -54,6 +54,7 @@ internal static class CatalogZh
         ["refuse.not-now"] = "#{0} 当前状态为「{2}」，现在不能{1}。",
         ["refuse.creator-only"] = "只有 {0}（#{1} 的发起人）或管理员可以这样做。",
         ["refuse.creditor-only"] = "只有 {0} 可以确认收到这笔款。",
+        ["refuse.no-claim"] = "还没有人表示已付这笔款。",
         ["refuse.not-open"] = "这笔欠款已{0}。",
         ["refuse.reminded-recently"] = "几分钟前刚提醒过 #{0}。",
         ["refuse.own-packet"] = "这是你自己发的红包，让大家来抢吧。",
@@ -95,6 +96,7 @@ internal static class CatalogZh
         ["button.draw"] = "🎲 开奖",
         ["button.pay"] = "💳 {0} 付 {1}",
         ["button.received"] = "✔ {0} 已收到",
+        ["button.not-received"] = "✖ {0} 未收到",
         ["button.invalid"] = "这个按钮已失效。",
         ["button.done.join"] = "你已加入 #{0}。",
         ["button.done.close"] = "#{0} 已截止。",
@@ -103,6 +105,7 @@ internal static class CatalogZh
         ["button.done.draw"] = "#{0} 已开奖。",
         ["button.done.remind"] = "已发送提醒。",
         ["button.done.received"] = "已确认收款（#{0}）。",
+        ["button.done.not-received"] = "已标记为未收到（#{0}）。",
 
         ["split.paid-by"] = "{0} 付了 {1}。",
         ["split.owes"] = "{0} 应付 {1} · {2}",
@@ -136,6 +139,7 @@ internal static class CatalogZh
 
         ["payment.confirmed"] = "✅ {0} 已付给 {1} {2}，用于 {3}（#{4}）。",
         ["payment.claimed"] = "🕓 {0} 表示已付给 {1} {2}（#{3}）。{1}，收到后请在卡片上点「✔ 已收到」。",
+        ["payment.not-received"] = "↩ {0} 未收到 {2} 的 {1}（#{3}），欠款重新待付。",
         ["payment.late"] = "⚠️ {0} 的一笔 {1} 付款到账时，该欠款已{2}（#{4}）。{3}，请退款或手动记录。",
 
         ["flow.cancelled"] = "❌ #{0} 已被 {1} 取消。未付的欠款作废，已付的保留。",

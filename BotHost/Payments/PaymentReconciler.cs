@@ -1,0 +1,73 @@
+using GroupPay.BotHost.Hosting;
+using GroupPay.Payments.Providers;
+using Microsoft.Extensions.Options;
+
+namespace GroupPay.BotHost.Payments;
+
+/// <summary>
+/// Polls gateway payments still open or processing some time after they were created and settles them exactly as a
+/// webhook would: a payment whose webhook was lost is confirmed all the same. Also forgets handled webhook events
+/// once they are older than <see cref="EventRetention"/> (Stripe redelivers and replays events for up to 30 days).
+/// </summary>
+public sealed class PaymentReconciler(
+    PaymentProviders providers, IPaymentRecords records, PaymentService payments, IOptions<StripeOptions> options, TimeProvider time,
+    ILogger<PaymentReconciler> logger) : BackgroundService
+{
+    public static readonly TimeSpan EventRetention = TimeSpan.FromDays(35);
+    private const int BatchSize = 100;
+
+    /// <summary>One pass over every gateway; returns how many payments it looked at.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var looked = 0;
+        // The sandbox's payments live in its signed events, not behind an API worth polling.
+        foreach (var provider in providers.All.Where(p => p.Name != SandboxProvider.ProviderName))
+        {
+            foreach (var attempt in await records.UnsettledAttemptsAsync(provider.Name, now - options.Value.ReconcileAfter, BatchSize, ct))
+            {
+                looked++;
+                try
+                {
+                    await payments.ApplyAsync(provider, await provider.GetAsync(attempt.Reference, ct), hint: null, ct);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    logger.LogWarning(exception, "Reconciling {Provider} payment {Reference} failed; trying again next pass", provider.Name, attempt.Reference);
+                }
+            }
+        }
+
+        await records.ForgetEventsBeforeAsync(now - EventRetention, ct);
+        return looked;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
+        do
+        {
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogError(exception, "Payment reconciliation failed");
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
