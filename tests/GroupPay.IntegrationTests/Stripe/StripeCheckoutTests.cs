@@ -126,4 +126,21 @@ public sealed class StripeCheckoutTests
         Assert.Contains("Already paid", await browser.GetStringAsync($"/pay/{obligation.PayToken}/done"));
         Assert.Contains("Already paid", await browser.GetStringAsync($"/pay/{obligation.PayToken}"));
     }
+
+    [Fact]
+    public async Task A_person_to_person_chat_offers_Stripe_when_the_payee_has_no_handle()
+    {
+        await using var world = await StripeWorld.StartAsync();
+        await world.SayAsync("Alice", "/settings provider p2p");
+        var obligation = await world.RequestFromBobAsync("20 EUR");
+        using var browser = world.Browser();
+
+        var page = await browser.GetStringAsync($"/pay/{obligation.PayToken}");
+        Assert.Contains("Alice has not said how to be paid yet", page);
+        Assert.Contains($"href=\"/pay/{obligation.PayToken}?via=stripe\"", page);
+
+        using var card = await browser.GetAsync($"/pay/{obligation.PayToken}?via=stripe");
+        Assert.Equal(HttpStatusCode.SeeOther, card.StatusCode);
+        Assert.Equal(1, world.Stripe.SessionCount);
+    }
 }
