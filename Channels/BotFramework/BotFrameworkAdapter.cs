@@ -155,7 +155,7 @@ public sealed partial class BotFrameworkAdapter(
         foreach (var mention in Mentions(activity))
         {
             var replacement = mention.Mentioned!.Id == activity.Recipient?.Id ? " "
-                : memberNumbers.TryGetValue(mention.Mentioned.Id!, out var number) ? $" <@{number}> " : null;
+                : memberNumbers.TryGetValue(mention.Mentioned.Id!, out var number) ? $" <@{number}>" : null;
             if (replacement is not null)
             {
                 text = text.Replace(mention.Text!, replacement, StringComparison.Ordinal);
