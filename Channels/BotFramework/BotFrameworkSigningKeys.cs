@@ -12,14 +12,16 @@ public sealed class BotFrameworkSigningKeys(HttpClient http, Uri metadataUrl, Ti
 {
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromHours(24);
     public static readonly TimeSpan UnknownKeyRefreshInterval = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromMinutes(1);
     private const int MaxDocumentBytes = 256 * 1024;
 
     private readonly SemaphoreSlim gate = new(1, 1);
-    private Snapshot? current;
-    private DateTimeOffset fetchedAt;
+    private volatile Fetched? current;
 
     /// <summary>The issuer named by the metadata, the signing keys, and the endorsements by key id.</summary>
     public sealed record Snapshot(string Issuer, IReadOnlyList<SecurityKey> Keys, IReadOnlyDictionary<string, IReadOnlyList<string>> Endorsements);
+
+    private sealed record Fetched(Snapshot Snapshot, DateTimeOffset At);
 
     public Task<Snapshot> GetAsync(CancellationToken ct) => RefreshIfOlderThanAsync(RefreshAfter, ct);
 
@@ -28,32 +30,32 @@ public sealed class BotFrameworkSigningKeys(HttpClient http, Uri metadataUrl, Ti
 
     private async Task<Snapshot> RefreshIfOlderThanAsync(TimeSpan age, CancellationToken ct)
     {
-        if (current is { } fresh && time.GetUtcNow() - fetchedAt < age)
+        if (current is { } fresh && time.GetUtcNow() - fresh.At < age)
         {
-            return fresh;
+            return fresh.Snapshot;
         }
 
         await gate.WaitAsync(ct);
         try
         {
-            if (current is { } raced && time.GetUtcNow() - fetchedAt < age)
+            if (current is { } raced && time.GetUtcNow() - raced.At < age)
             {
-                return raced;
+                return raced.Snapshot;
             }
 
             try
             {
-                current = await FetchAsync(ct);
+                current = new Fetched(await FetchAsync(ct), time.GetUtcNow());
             }
-            catch (Exception) when (current is not null)
+            catch (Exception) when (current is { } kept)
             {
                 // The endpoint is down or answered nonsense: keep trusting the keys we have rather than refusing every
-                // activity; the next request tries again.
-                return current;
+                // activity, and try again in a minute rather than making every request wait on a dead endpoint.
+                current = kept with { At = time.GetUtcNow() - age + RetryAfterFailure };
+                return kept.Snapshot;
             }
 
-            fetchedAt = time.GetUtcNow();
-            return current;
+            return current.Snapshot;
         }
         finally
         {

@@ -20,7 +20,7 @@ public sealed class ConnectorClient(HttpClient http, BotFrameworkOptions options
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromMinutes(5);
     private readonly SemaphoreSlim tokenGate = new(1, 1);
-    private (string Value, DateTimeOffset Until)? token;
+    private volatile AccessToken? token;
 
     /// <summary>Posts a new activity to the conversation; returns the id the channel gave it.</summary>
     public async Task<string?> SendAsync(BotConversation conversation, object activity, CancellationToken ct)
@@ -124,6 +124,9 @@ public sealed class ConnectorClient(HttpClient http, BotFrameworkOptions options
         }
     }
 
+    /// <summary>A reference type, so a sender on another chat's thread never reads half of one.</summary>
+    private sealed record AccessToken(string Value, DateTimeOffset Until);
+
     private async Task<string> AccessTokenAsync(CancellationToken ct)
     {
         if (token is { } cached && time.GetUtcNow() < cached.Until)
@@ -157,7 +160,7 @@ public sealed class ConnectorClient(HttpClient http, BotFrameworkOptions options
                 ?? throw new ConnectorException("The token endpoint answered without an access_token.");
             var lifetime = TimeSpan.FromSeconds(json.RootElement.TryGetProperty("expires_in", out var seconds) && seconds.TryGetInt32(out var s) ? s : 3600);
             var keep = lifetime > ExpiryMargin * 2 ? lifetime - ExpiryMargin : lifetime / 2;
-            token = (value, time.GetUtcNow() + keep);
+            token = new AccessToken(value, time.GetUtcNow() + keep);
             return value;
         }
         finally

@@ -71,4 +71,20 @@ public sealed class SigningKeysTests
         clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Null(await authenticator.ValidateAsync(token, CancellationToken.None));
     }
+
+    [Fact]
+    public async Task When_the_metadata_endpoint_is_down_the_keys_already_read_stay_in_use()
+    {
+        var fake = await FakeBotFramework.StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var http = new HttpClient();
+        var keys = new BotFrameworkSigningKeys(http, new Uri(fake.MetadataUrl), clock);
+        var before = await keys.GetAsync(CancellationToken.None);
+
+        await fake.DisposeAsync();
+        clock.Advance(BotFrameworkSigningKeys.RefreshAfter + TimeSpan.FromHours(1));
+        var during = await keys.GetAsync(CancellationToken.None);
+
+        Assert.Same(before, during);
+    }
 }
