@@ -1,6 +1,8 @@
 using GroupPay.BotHost.Admin;
 using GroupPay.BotHost.Hosting;
 using GroupPay.BotHost.Payments;
+using GroupPay.BotHost.Storage;
+using GroupPay.Channels.BotFramework;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,12 +11,14 @@ builder.AddGroupPayStorage();
 builder.AddGroupPayEngine();
 builder.AddSandboxPayments();
 builder.AddPaymentProviders();
+builder.AddBotFramework<LiteDbBotFrameworkDirectory>();
 
 var app = builder.Build();
 
 app.MapOperations();
 app.MapPayments();
 app.MapAdminApi();
+app.MapBotFramework();
 
 app.Run();
 

@@ -1,4 +1,6 @@
 using GroupPay.BotHost.Payments;
+using GroupPay.Channels.Abstractions;
+using GroupPay.Channels.BotFramework;
 using GroupPay.BotHost.Storage;
 using GroupPay.Dialogs.Engine;
 using Microsoft.Extensions.Options;
@@ -79,6 +81,7 @@ public static class GroupPayHost
         });
         builder.Services.AddSingleton<DialogEngine>();
         builder.Services.AddSingleton<Turns>();
+        builder.Services.AddSingleton<ITurnHandler>(services => services.GetRequiredService<Turns>());
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService<DueScheduler>();

@@ -76,16 +76,6 @@ public sealed class DiscordOptions
     public string? ApiBaseUrl { get; set; }
 }
 
-public sealed class BotFrameworkOptions
-{
-    public const string Section = "BotFramework";
-    public string? AppId { get; set; }
-    public string? AppPassword { get; set; }
-    public string? TenantId { get; set; }
-    public string? OpenIdMetadataUrl { get; set; }
-    public string? TokenEndpoint { get; set; }
-}
-
 public sealed class StripeOptions
 {
     public const string Section = "Stripe";
