@@ -1,6 +1,12 @@
 using GroupPay.BotHost.Admin;
 using GroupPay.BotHost.Hosting;
 using GroupPay.BotHost.Payments;
+using GroupPay.BotHost.Storage;
+
+if (StorageMigrationCommand.Matches(args))
+{
+    return await StorageMigrationCommand.RunAsync(args, Console.Out);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +22,7 @@ app.MapPayments();
 app.MapAdminApi();
 
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
 public partial class Program;

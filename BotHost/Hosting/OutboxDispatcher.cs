@@ -5,7 +5,8 @@ namespace GroupPay.BotHost.Hosting;
 
 /// <summary>
 /// Delivers committed effects to their channels, in order, after the turn that decided them. An item stays pending
-/// until its channel accepted it, so a crash between commit and delivery delivers it on the next start.
+/// until its channel accepted it, so a crash between commit and delivery delivers it on the next start. Items are
+/// claimed a chat at a time, so when several hosts share one database each chat is delivered by one host, in order.
 /// </summary>
 public sealed class OutboxDispatcher : BackgroundService
 {
@@ -67,7 +68,7 @@ public sealed class OutboxDispatcher : BackgroundService
     /// </summary>
     public async Task DeliverPendingAsync(CancellationToken ct)
     {
-        foreach (var chat in (await store.PendingOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
+        foreach (var chat in (await store.ClaimOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
         {
             var items = chat.ToList();
             if (running.TryAdd(chat.Key, Task.CompletedTask))
@@ -80,6 +81,7 @@ public sealed class OutboxDispatcher : BackgroundService
                     }
                     finally
                     {
+                        await ReleaseAsync(chat.Key);
                         running.TryRemove(chat.Key, out _);
                         Wake();
                     }
@@ -96,6 +98,19 @@ public sealed class OutboxDispatcher : BackgroundService
         {
             await Task.WhenAll(running.Values);
             await DeliverPendingAsync(ct);
+        }
+    }
+
+    /// <summary>Gives the chat back to every host; a failure here only delays it until the claim's lease runs out.</summary>
+    private async Task ReleaseAsync(string chatKey)
+    {
+        try
+        {
+            await store.ReleaseOutboxChatAsync(chatKey, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Releasing the outbox of {ChatKey} failed; its lease will run out", chatKey);
         }
     }
 
