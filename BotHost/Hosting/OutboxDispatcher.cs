@@ -18,6 +18,11 @@ public sealed class OutboxDispatcher : BackgroundService
     private const int MaxAttempts = 10;
     private readonly Dictionary<long, int> failures = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> running = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Claiming chats and ending a chat's delivery exclude each other. Otherwise a round could read a chat's items just
+    /// before its running delivery marks them and releases the chat, then deliver that stale list a second time.
+    /// </summary>
+    private readonly SemaphoreSlim claiming = new(1, 1);
 
     public OutboxDispatcher(IGroupPayStore store, DialogEngine engine, IEnumerable<IChannelSender> senders, Metrics metrics, ILogger<OutboxDispatcher> logger)
     {
@@ -68,25 +73,32 @@ public sealed class OutboxDispatcher : BackgroundService
     /// </summary>
     public async Task DeliverPendingAsync(CancellationToken ct)
     {
-        foreach (var chat in (await store.ClaimOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
+        await claiming.WaitAsync(ct);
+        try
         {
-            var items = chat.ToList();
-            if (running.TryAdd(chat.Key, Task.CompletedTask))
+            foreach (var chat in (await store.ClaimOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
             {
-                running[chat.Key] = Task.Run(async () =>
+                var items = chat.ToList();
+                if (running.TryAdd(chat.Key, Task.CompletedTask))
                 {
-                    try
+                    running[chat.Key] = Task.Run(async () =>
                     {
-                        await DeliverChatAsync(items, ct);
-                    }
-                    finally
-                    {
-                        await ReleaseAsync(chat.Key);
-                        running.TryRemove(chat.Key, out _);
-                        Wake();
-                    }
-                }, CancellationToken.None);
+                        try
+                        {
+                            await DeliverChatAsync(items, ct);
+                        }
+                        finally
+                        {
+                            await EndChatAsync(chat.Key);
+                            Wake();
+                        }
+                    }, CancellationToken.None);
+                }
             }
+        }
+        finally
+        {
+            claiming.Release();
         }
     }
 
@@ -101,9 +113,10 @@ public sealed class OutboxDispatcher : BackgroundService
         }
     }
 
-    /// <summary>Gives the chat back to every host; a failure here only delays it until the claim's lease runs out.</summary>
-    private async Task ReleaseAsync(string chatKey)
+    /// <summary>Gives the chat back to every host; a failure to release only delays it until the claim's lease runs out.</summary>
+    private async Task EndChatAsync(string chatKey)
     {
+        await claiming.WaitAsync(CancellationToken.None);
         try
         {
             await store.ReleaseOutboxChatAsync(chatKey, CancellationToken.None);
@@ -111,6 +124,11 @@ public sealed class OutboxDispatcher : BackgroundService
         catch (Exception exception)
         {
             logger.LogWarning(exception, "Releasing the outbox of {ChatKey} failed; its lease will run out", chatKey);
+        }
+        finally
+        {
+            running.TryRemove(chatKey, out _);
+            claiming.Release();
         }
     }
 
