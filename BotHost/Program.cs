@@ -4,6 +4,11 @@ using GroupPay.BotHost.Payments;
 using GroupPay.BotHost.Storage;
 using GroupPay.Channels.BotFramework;
 
+if (StorageMigrationCommand.Matches(args))
+{
+    return await StorageMigrationCommand.RunAsync(args, Console.Out);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddGroupPayOptions();
@@ -21,6 +26,7 @@ app.MapAdminApi();
 app.MapBotFramework();
 
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to <c>WebApplicationFactory</c> in the tests.</summary>
 public partial class Program;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of GroupPay. Installs what the tests need on a fresh machine (Debian's Chromium for the
-# browser tests), builds once, runs all test projects and ends with one "N passed, N failed" line.
+# browser tests, Debian's PostgreSQL 15 server for the storage tests), starts a throw-away PostgreSQL for the run,
+# builds once, runs all test projects and ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,6 +11,10 @@ if ! command -v chromium >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq chromium >/dev/null
 fi
+
+source scripts/test-postgres.sh
+start_test_postgres
+trap stop_test_postgres EXIT
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build GroupPay.slnx -c Release -warnaserror --nologo -v quiet

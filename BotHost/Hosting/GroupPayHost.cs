@@ -50,16 +50,32 @@ public static class GroupPayHost
         return Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
     }
 
+    /// <summary>
+    /// LiteDB for one process (the default), PostgreSQL for several hosts sharing one database. The PostgreSQL schema is
+    /// brought up to date when the store is first resolved, that is while the host starts.
+    /// </summary>
     public static WebApplicationBuilder AddGroupPayStorage(this WebApplicationBuilder builder)
     {
+        var provider = builder.Configuration[$"{StorageOptions.Section}:Provider"] ?? "LiteDb";
+        if (provider == "Postgres")
+        {
+            builder.Services.AddSingleton<PostgresStore>(services =>
+            {
+                var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
+                if (string.IsNullOrWhiteSpace(options.Postgres.ConnectionString))
+                {
+                    throw new InvalidOperationException("Storage:Provider is Postgres but 'Storage:Postgres:ConnectionString' is not set.");
+                }
+
+                return PostgresStore.OpenAsync(options.Postgres.ConnectionString, options.Postgres.ClaimLease).GetAwaiter().GetResult();
+            });
+            builder.Services.AddSingleton<IGroupPayStore>(services => services.GetRequiredService<PostgresStore>());
+            return builder;
+        }
+
         builder.Services.AddSingleton<LiteDbStore>(services =>
         {
             var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-            if (options.Provider != "LiteDb")
-            {
-                throw new InvalidOperationException($"Storage:Provider '{options.Provider}' is not available in this build; use LiteDb.");
-            }
-
             return new LiteDbStore(options.LiteDb.Path);
         });
         builder.Services.AddSingleton<IGroupPayStore>(services => services.GetRequiredService<LiteDbStore>());

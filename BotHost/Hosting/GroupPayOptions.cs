@@ -19,6 +19,8 @@ public sealed class StorageOptions
     public sealed class PostgresSettings
     {
         public string? ConnectionString { get; set; }
+        /// <summary>How long a host's claim on a due flow or a chat's outbox lasts if it stops renewing it (crashes).</summary>
+        public TimeSpan ClaimLease { get; set; } = TimeSpan.FromSeconds(60);
     }
 }
 

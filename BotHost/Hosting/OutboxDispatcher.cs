@@ -5,7 +5,8 @@ namespace GroupPay.BotHost.Hosting;
 
 /// <summary>
 /// Delivers committed effects to their channels, in order, after the turn that decided them. An item stays pending
-/// until its channel accepted it, so a crash between commit and delivery delivers it on the next start.
+/// until its channel accepted it, so a crash between commit and delivery delivers it on the next start. Items are
+/// claimed a chat at a time, so when several hosts share one database each chat is delivered by one host, in order.
 /// </summary>
 public sealed class OutboxDispatcher : BackgroundService
 {
@@ -17,6 +18,11 @@ public sealed class OutboxDispatcher : BackgroundService
     private const int MaxAttempts = 10;
     private readonly Dictionary<long, int> failures = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> running = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Claiming chats and ending a chat's delivery exclude each other. Otherwise a round could read a chat's items just
+    /// before its running delivery marks them and releases the chat, then deliver that stale list a second time.
+    /// </summary>
+    private readonly SemaphoreSlim claiming = new(1, 1);
 
     public OutboxDispatcher(IGroupPayStore store, DialogEngine engine, IEnumerable<IChannelSender> senders, Metrics metrics, ILogger<OutboxDispatcher> logger)
     {
@@ -67,24 +73,32 @@ public sealed class OutboxDispatcher : BackgroundService
     /// </summary>
     public async Task DeliverPendingAsync(CancellationToken ct)
     {
-        foreach (var chat in (await store.PendingOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
+        await claiming.WaitAsync(ct);
+        try
         {
-            var items = chat.ToList();
-            if (running.TryAdd(chat.Key, Task.CompletedTask))
+            foreach (var chat in (await store.ClaimOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
             {
-                running[chat.Key] = Task.Run(async () =>
+                var items = chat.ToList();
+                if (running.TryAdd(chat.Key, Task.CompletedTask))
                 {
-                    try
+                    running[chat.Key] = Task.Run(async () =>
                     {
-                        await DeliverChatAsync(items, ct);
-                    }
-                    finally
-                    {
-                        running.TryRemove(chat.Key, out _);
-                        Wake();
-                    }
-                }, CancellationToken.None);
+                        try
+                        {
+                            await DeliverChatAsync(items, ct);
+                        }
+                        finally
+                        {
+                            await EndChatAsync(chat.Key);
+                            Wake();
+                        }
+                    }, CancellationToken.None);
+                }
             }
+        }
+        finally
+        {
+            claiming.Release();
         }
     }
 
@@ -96,6 +110,25 @@ public sealed class OutboxDispatcher : BackgroundService
         {
             await Task.WhenAll(running.Values);
             await DeliverPendingAsync(ct);
+        }
+    }
+
+    /// <summary>Gives the chat back to every host; a failure to release only delays it until the claim's lease runs out.</summary>
+    private async Task EndChatAsync(string chatKey)
+    {
+        await claiming.WaitAsync(CancellationToken.None);
+        try
+        {
+            await store.ReleaseOutboxChatAsync(chatKey, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            logger.LogWarning(exception, "Releasing the outbox of {ChatKey} failed; its lease will run out", chatKey);
+        }
+        finally
+        {
+            running.TryRemove(chatKey, out _);
+            claiming.Release();
         }
     }
 

@@ -174,6 +174,11 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             db.Commit();
             return Task.CompletedTask;
         }
+        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            db.Rollback();
+            throw new ConcurrencyException($"Turn {commit.DedupeKey} raced another writer: {exception.Message}");
+        }
         catch
         {
             db.Rollback();
@@ -223,10 +228,50 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         return Task.FromResult(true);
     }
 
+    /// <summary>Every record of the database, for the migration to another store.</summary>
+    public StoreSnapshot Export()
+    {
+        static List<T> All<T>(ILiteCollection<BsonDocument> collection) =>
+            collection.FindAll().Select(d => StoreJson.Read<T>(d["data"].AsString)).ToList();
+
+        return new StoreSnapshot(
+            All<ChatRecord>(chats),
+            All<FlowRecord>(flows),
+            All<Obligation>(obligations).OrderBy(o => o.CreatedAt).ThenBy(o => o.Id, StringComparer.Ordinal).ToList(),
+            All<JournalEntry>(journal).OrderBy(e => e.ChatKey, StringComparer.Ordinal).ThenBy(e => e.Sequence).ToList(),
+            All<ButtonToken>(tokens),
+            dedupe.FindAll().Select(d => (d["_id"].AsString, new DateTimeOffset(d["at"].AsInt64, TimeSpan.Zero))).ToList(),
+            outbox.FindAll().Select(d => (StoreJson.Read<OutboxItem>(d["data"].AsString), d["delivered"].AsBoolean)).OrderBy(o => o.Item1.Id).ToList(),
+            cardRefs.FindAll().Select(d =>
+            {
+                var id = d["_id"].AsString;
+                var bar = id.LastIndexOf('|');
+                return (id[..bar], id[(bar + 1)..], d["ref"].AsString);
+            }).ToList());
+    }
+
+    /// <summary>One process owns a LiteDB file, and the engine's in-process gate already serialises a chat.</summary>
+    public Task<IAsyncDisposable> LockChatAsync(string chatKey, CancellationToken ct = default) =>
+        Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+
+    public Task<IReadOnlyList<FlowRecord>> ClaimDueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default) =>
+        DueFlowsAsync(now, max, ct);
+
+    public Task<IReadOnlyList<OutboxItem>> ClaimOutboxAsync(int max, CancellationToken ct = default) => PendingOutboxAsync(max, ct);
+
+    public Task ReleaseOutboxChatAsync(string chatKey, CancellationToken ct = default) => Task.CompletedTask;
+
     public void Dispose()
     {
         db.Checkpoint();
         db.Dispose();
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private static T? Read<T>(BsonDocument? doc) where T : class =>

@@ -45,6 +45,7 @@ public sealed class DialogEngine
         await gate.WaitAsync(ct);
         try
         {
+            await using var chatLock = await store.LockChatAsync(inbound.ChatKey, ct);
             for (var attempt = 1; ; attempt++)
             {
                 if (await store.IsProcessedAsync(inbound.DedupeKey, ct))
@@ -87,7 +88,7 @@ public sealed class DialogEngine
     /// <summary>Feeds every flow whose persisted due time has come to the engine as a turn of its chat.</summary>
     public async Task<int> RunDueAsync(CancellationToken ct = default)
     {
-        var due = await store.DueFlowsAsync(time.GetUtcNow(), 200, ct);
+        var due = await store.ClaimDueFlowsAsync(time.GetUtcNow(), 200, ct);
         foreach (var flow in due)
         {
             await HandleAsync(new DueInbound(flow.ChatKey, $"due:{flow.Id}:{flow.DueAt!.Value.UtcTicks}", flow.Number), ct);

@@ -29,4 +29,24 @@ public interface IGroupPayStore
     Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default);
     Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default);
     Task<bool> PingAsync(CancellationToken ct = default);
+
+    /// <summary>
+    /// Serialises turns of one chat across processes; held for the whole turn, inside the engine's in-process gate.
+    /// A single-process store returns a lock that does nothing.
+    /// </summary>
+    Task<IAsyncDisposable> LockChatAsync(string chatKey, CancellationToken ct = default);
+
+    /// <summary>
+    /// Due flows this process may run now: a shared store hands each due flow to one process for a while (a lease), so
+    /// hosts do not all run it; a crashed host's claims come back when their lease runs out.
+    /// </summary>
+    Task<IReadOnlyList<FlowRecord>> ClaimDueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default);
+
+    /// <summary>
+    /// Pending outbox items of the chats this process may deliver now, oldest first. A shared store leases whole chats,
+    /// so one chat is delivered by one host at a time and in order; <see cref="ReleaseOutboxChatAsync"/> gives it back.
+    /// </summary>
+    Task<IReadOnlyList<OutboxItem>> ClaimOutboxAsync(int max, CancellationToken ct = default);
+
+    Task ReleaseOutboxChatAsync(string chatKey, CancellationToken ct = default);
 }
