@@ -7,7 +7,7 @@ namespace GroupPay.BotHost.Hosting;
 /// Delivers committed effects to their channels, in order, after the turn that decided them. An item stays pending
 /// until its channel accepted it, so a crash between commit and delivery delivers it on the next start.
 /// </summary>
-public sealed class OutboxDispatcher : BackgroundService
+public sealed class OutboxDispatcher : BackgroundService, IInlineOutbox
 {
     private readonly IGroupPayStore store;
     private readonly Dictionary<string, IChannelSender> senders;
@@ -76,7 +76,7 @@ public sealed class OutboxDispatcher : BackgroundService
                 {
                     try
                     {
-                        await DeliverChatAsync(items, ct);
+                        await DeliverChatAsync(items, null, ct);
                     }
                     finally
                     {
@@ -99,18 +99,68 @@ public sealed class OutboxDispatcher : BackgroundService
         }
     }
 
-    private async Task DeliverChatAsync(List<OutboxItem> items, CancellationToken ct)
+    /// <summary>
+    /// Holds the chat's delivery guard for an inbound adapter that answers inline; the dispatcher skips the chat
+    /// until the returned delivery is disposed.
+    /// </summary>
+    public async Task<IInlineDelivery?> ClaimAsync(string chatKey, TimeSpan wait, CancellationToken ct)
+    {
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(wait);
+        while (!running.TryAdd(chatKey, released.Task))
+        {
+            if (!running.TryGetValue(chatKey, out var holder) || holder.IsCompleted)
+            {
+                // The dispatcher is between reserving the chat and starting its delivery, or just releasing it.
+                await Task.Yield();
+                continue;
+            }
+
+            try
+            {
+                await holder.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+
+        return new InlineDelivery(this, chatKey, released);
+    }
+
+    private sealed class InlineDelivery(OutboxDispatcher dispatcher, string chatKey, TaskCompletionSource released) : IInlineDelivery
+    {
+        public async Task DeliverPendingAsync(IChannelSender sender, CancellationToken ct)
+        {
+            var items = (await dispatcher.store.PendingOutboxAsync(1000, ct)).Where(i => i.ChatKey == chatKey).ToList();
+            await dispatcher.DeliverChatAsync(items, sender, ct);
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            dispatcher.running.TryRemove(chatKey, out _);
+            released.TrySetResult();
+            dispatcher.Wake();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Delivers one chat's items in order; <paramref name="inline"/>, when given, replaces the channel's sender and a failure leaves the rest to the dispatcher at once.</summary>
+    private async Task DeliverChatAsync(List<OutboxItem> items, IChannelSender? inline, CancellationToken ct)
     {
         var latestCard = items.Where(i => i.CardKey is not null).GroupBy(i => i.CardKey!).ToDictionary(g => g.Key, g => g.Max(i => i.Id));
         foreach (var item in items)
         {
+            IChannelSender? sender = inline;
             if (item.CardKey is not null && latestCard[item.CardKey] != item.Id)
             {
                 await store.MarkDeliveredAsync(item.Id, ct);
                 continue;
             }
 
-            if (!senders.TryGetValue(ChannelIdentity.ChannelOf(item.ChatKey), out var sender))
+            if (inline is null && !senders.TryGetValue(ChannelIdentity.ChannelOf(item.ChatKey), out sender))
             {
                 logger.LogWarning("No channel delivers to {ChatKey}; outbox item {Id} dropped", item.ChatKey, item.Id);
                 await store.MarkDeliveredAsync(item.Id, ct);
@@ -120,7 +170,7 @@ public sealed class OutboxDispatcher : BackgroundService
             try
             {
                 var existing = item.CardKey is null ? null : await store.LoadCardRefAsync(item.ChatKey, item.CardKey, ct);
-                var messageRef = await sender.DeliverAsync(item, existing, ct);
+                var messageRef = await sender!.DeliverAsync(item, existing, ct);
                 if (item.CardKey is not null && messageRef is not null && messageRef != existing)
                 {
                     await store.SaveCardRefAsync(item.ChatKey, item.CardKey, messageRef, ct);
@@ -146,6 +196,11 @@ public sealed class OutboxDispatcher : BackgroundService
                 logger.LogWarning(exception, "Delivery of outbox item {Id} to {ChatKey} failed (attempt {Attempt})", item.Id, item.ChatKey, count);
                 if (count < MaxAttempts)
                 {
+                    if (inline is not null)
+                    {
+                        return;
+                    }
+
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * (1 << count))), ct);
                     return;
                 }
