@@ -17,6 +17,7 @@ public sealed class OutboxDispatcher : BackgroundService, IInlineOutbox
     private const int MaxAttempts = 10;
     private readonly Dictionary<long, int> failures = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> running = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> inlineWaiting = new(StringComparer.Ordinal);
 
     public OutboxDispatcher(IGroupPayStore store, DialogEngine engine, IEnumerable<IChannelSender> senders, Metrics metrics, ILogger<OutboxDispatcher> logger)
     {
@@ -70,7 +71,7 @@ public sealed class OutboxDispatcher : BackgroundService, IInlineOutbox
         foreach (var chat in (await store.PendingOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
         {
             var items = chat.ToList();
-            if (running.TryAdd(chat.Key, Task.CompletedTask))
+            if (!IsAwaitedInline(chat.Key) && running.TryAdd(chat.Key, Task.CompletedTask))
             {
                 running[chat.Key] = Task.Run(async () =>
                 {
@@ -108,26 +109,59 @@ public sealed class OutboxDispatcher : BackgroundService, IInlineOutbox
         var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(wait);
-        while (!running.TryAdd(chatKey, released.Task))
+        CountInlineWaiting(chatKey, +1);
+        try
         {
-            if (!running.TryGetValue(chatKey, out var holder) || holder.IsCompleted)
+            while (!running.TryAdd(chatKey, released.Task))
             {
-                // The dispatcher is between reserving the chat and starting its delivery, or just releasing it.
-                await Task.Yield();
-                continue;
-            }
+                if (!running.TryGetValue(chatKey, out var holder) || holder.IsCompleted)
+                {
+                    // The dispatcher is between reserving the chat and starting its delivery, or just releasing it.
+                    await Task.Yield();
+                    continue;
+                }
 
-            try
-            {
-                await holder.WaitAsync(timeout.Token);
+                try
+                {
+                    await holder.WaitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    return null;
+                }
             }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                return null;
-            }
+        }
+        finally
+        {
+            CountInlineWaiting(chatKey, -1);
         }
 
         return new InlineDelivery(this, chatKey, released);
+    }
+
+    /// <summary>A chat an inline claim waits for is left to that claim, so the dispatcher does not slip in between.</summary>
+    private bool IsAwaitedInline(string chatKey)
+    {
+        lock (inlineWaiting)
+        {
+            return inlineWaiting.ContainsKey(chatKey);
+        }
+    }
+
+    private void CountInlineWaiting(string chatKey, int delta)
+    {
+        lock (inlineWaiting)
+        {
+            var count = inlineWaiting.GetValueOrDefault(chatKey) + delta;
+            if (count == 0)
+            {
+                inlineWaiting.Remove(chatKey);
+            }
+            else
+            {
+                inlineWaiting[chatKey] = count;
+            }
+        }
     }
 
     private sealed class InlineDelivery(OutboxDispatcher dispatcher, string chatKey, TaskCompletionSource released) : IInlineDelivery

@@ -114,8 +114,9 @@ public sealed class DiscordInteractions(
             return;
         }
 
-        // Hold the chat's outbox before the turn commits, so the dispatcher cannot send this turn's effects meanwhile.
-        var held = await outbox.ClaimAsync(chatKey, options.Value.InlineWait, ct);
+        // Ask for the chat's outbox before the turn commits, so the dispatcher cannot send this turn's effects meanwhile.
+        var claim = outbox.ClaimAsync(chatKey, LongWait, CancellationToken.None);
+        IInlineDelivery? held = null;
         try
         {
             var result = await turns.HandleAsync(inbound, CancellationToken.None);
@@ -128,13 +129,13 @@ public sealed class DiscordInteractions(
             }
 
             var session = new InteractionSession(response, interaction, result, rest, sender, logger);
-            if (held is null)
+            if (await Task.WhenAny(claim, Task.Delay(options.Value.InlineWait, CancellationToken.None)) != claim)
             {
                 // Another delivery of this chat is slow: acknowledge now, complete through the interaction webhook.
                 await session.DeferAsync(ct);
-                held = await outbox.ClaimAsync(chatKey, LongWait, CancellationToken.None);
             }
 
+            held = await claim;
             if (held is not null)
             {
                 await held.DeliverPendingAsync(session, CancellationToken.None);
@@ -144,6 +145,7 @@ public sealed class DiscordInteractions(
         }
         finally
         {
+            held ??= await claim;
             if (held is not null)
             {
                 await held.DisposeAsync();

@@ -3,10 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 
@@ -31,7 +27,8 @@ public sealed class FakeDiscord : IAsyncDisposable
     public static readonly byte[] SecretKey = Convert.FromHexString("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
     public const string PublicKeyHex = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 
-    private readonly WebApplication app;
+    private readonly HttpListener listener;
+    private readonly Task loop;
     private readonly ConcurrentQueue<RestCall> calls = new();
     private readonly ConcurrentDictionary<string, JsonObject> messages = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> originals = new(StringComparer.Ordinal);
@@ -39,26 +36,50 @@ public sealed class FakeDiscord : IAsyncDisposable
     private long nextId = 5000000000000000000;
     private long nextInteraction = 7000000000000000000;
 
-    private FakeDiscord(WebApplication app, int port)
+    private FakeDiscord(int port)
     {
-        this.app = app;
         BaseUrl = $"http://127.0.0.1:{port}/api/v10";
+        listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        loop = Task.Run(ServeAsync);
     }
 
     public string BaseUrl { get; }
     public IReadOnlyList<RestCall> Calls => calls.ToList();
 
-    public static async Task<FakeDiscord> StartAsync()
+    /// <summary>
+    /// An <see cref="HttpListener"/>, not a second ASP.NET Core host: <c>WebApplicationFactory</c> attaches to the next
+    /// host built in the process, which could be this one when test classes start in parallel.
+    /// </summary>
+    public static Task<FakeDiscord> StartAsync() => Task.FromResult(new FakeDiscord(FreePort()));
+
+    private async Task ServeAsync()
     {
-        var port = FreePort();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeDiscord(app, port);
-        app.Run(fake.HandleAsync);
-        await app.StartAsync();
-        return fake;
+        while (listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await listener.GetContextAsync();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await HandleAsync(context);
+                }
+                finally
+                {
+                    context.Response.Close();
+                }
+            });
+        }
     }
 
     /// <summary>The next REST call gets a 429 with this <c>retry_after</c> (ms), once per queued value.</summary>
@@ -169,28 +190,27 @@ public sealed class FakeDiscord : IAsyncDisposable
         }
     }
 
-    private async Task HandleAsync(HttpContext http)
+    private async Task HandleAsync(HttpListenerContext http)
     {
-        using var reader = new StreamReader(http.Request.Body);
+        using var reader = new StreamReader(http.Request.InputStream, Encoding.UTF8);
         var body = await reader.ReadToEndAsync();
-        var path = http.Request.Path.Value! + http.Request.QueryString.Value;
+        var path = http.Request.Url!.AbsolutePath + http.Request.Url.Query;
         JsonNode? json = null;
         if (http.Request.ContentType?.StartsWith("application/json", StringComparison.Ordinal) == true && body.Length > 0)
         {
             json = JsonNode.Parse(body);
         }
 
-        calls.Enqueue(new RestCall(http.Request.Method, path, http.Request.Headers.Authorization.ToString() is { Length: > 0 } auth ? auth : null, body, json));
+        calls.Enqueue(new RestCall(http.Request.HttpMethod, path, http.Request.Headers["Authorization"] is { Length: > 0 } auth ? auth : null, body, json));
         if (rateLimitNext.TryDequeue(out var retryAfterMs))
         {
-            http.Response.StatusCode = 429;
             http.Response.Headers["X-RateLimit-Scope"] = "user";
-            await http.Response.WriteAsJsonAsync(new { message = "You are being rate limited.", retry_after = retryAfterMs / 1000.0, global = false });
+            await WriteAsync(http.Response, 429, new JsonObject { ["message"] = "You are being rate limited.", ["retry_after"] = retryAfterMs / 1000.0, ["global"] = false });
             return;
         }
 
-        var segments = http.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries)[2..];
-        var method = http.Request.Method;
+        var segments = http.Request.Url.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries)[2..];
+        var method = http.Request.HttpMethod;
         JsonObject? answer = (method, segments) switch
         {
             ("PUT", ["applications", _, "commands"]) or ("PUT", ["applications", _, "guilds", _, "commands"]) => new JsonObject { ["ok"] = true },
@@ -203,15 +223,23 @@ public sealed class FakeDiscord : IAsyncDisposable
         };
         if (answer is null)
         {
-            http.Response.StatusCode = (int)HttpStatusCode.NotFound;
-            await http.Response.WriteAsJsonAsync(new { message = "Unknown Message", code = 10008 });
+            await WriteAsync(http.Response, 404, new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 });
             return;
         }
 
         http.Response.Headers["X-RateLimit-Limit"] = "5";
         http.Response.Headers["X-RateLimit-Remaining"] = "4";
         http.Response.Headers["X-RateLimit-Reset-After"] = "1";
-        await http.Response.WriteAsync(answer.ToJsonString());
+        await WriteAsync(http.Response, 200, answer);
+    }
+
+    private static async Task WriteAsync(HttpListenerResponse response, int status, JsonNode body)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString());
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.ContentLength64 = bytes.Length;
+        await response.OutputStream.WriteAsync(bytes);
     }
 
     private static JsonObject Data(JsonNode? json, string body) =>
@@ -243,7 +271,12 @@ public sealed class FakeDiscord : IAsyncDisposable
         return Edit(messages[await waiting.Task], data);
     }
 
-    public async ValueTask DisposeAsync() => await app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        listener.Stop();
+        listener.Close();
+        await loop;
+    }
 
     private static int FreePort()
     {
