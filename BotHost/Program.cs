@@ -3,6 +3,7 @@ using GroupPay.BotHost.Hosting;
 using GroupPay.BotHost.Payments;
 using GroupPay.BotHost.Storage;
 using GroupPay.Channels.BotFramework;
+using GroupPay.Channels.Discord;
 
 if (StorageMigrationCommand.Matches(args))
 {
@@ -17,6 +18,7 @@ builder.AddGroupPayEngine();
 builder.AddSandboxPayments();
 builder.AddPaymentProviders();
 builder.AddBotFramework<LiteDbBotFrameworkDirectory>();
+builder.AddDiscord();
 
 var app = builder.Build();
 
@@ -24,6 +26,7 @@ app.MapOperations();
 app.MapPayments();
 app.MapAdminApi();
 app.MapBotFramework();
+app.MapDiscord();
 
 app.Run();
 return 0;

@@ -17,7 +17,6 @@ public static class GroupPayHost
         builder.Services.AddOptions<PaymentsOptions>().Bind(builder.Configuration.GetSection(PaymentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section));
         builder.Services.AddOptions<TelegramOptions>().Bind(builder.Configuration.GetSection(TelegramOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddOptions<DiscordOptions>().Bind(builder.Configuration.GetSection(DiscordOptions.Section));
         builder.Services.AddOptions<BotFrameworkOptions>().Bind(builder.Configuration.GetSection(BotFrameworkOptions.Section));
         builder.Services.AddOptions<StripeOptions>().Bind(builder.Configuration.GetSection(StripeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         Secrets.CheckConfigured(builder.Environment, builder.Configuration);
@@ -100,6 +99,7 @@ public static class GroupPayHost
         builder.Services.AddSingleton<ITurnHandler>(services => services.GetRequiredService<Turns>());
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxDispatcher>());
+        builder.Services.AddSingleton<IInlineOutbox>(services => services.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService<DueScheduler>();
         return builder;
     }

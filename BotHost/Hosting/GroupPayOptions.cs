@@ -69,15 +69,6 @@ public sealed class TelegramOptions
     public string? WebhookSecret { get; set; }
 }
 
-public sealed class DiscordOptions
-{
-    public const string Section = "Discord";
-    public string? ApplicationId { get; set; }
-    public string? PublicKey { get; set; }
-    public string? BotToken { get; set; }
-    public string? ApiBaseUrl { get; set; }
-}
-
 public sealed class StripeOptions
 {
     public const string Section = "Stripe";

@@ -8,7 +8,7 @@ namespace GroupPay.BotHost.Hosting;
 /// until its channel accepted it, so a crash between commit and delivery delivers it on the next start. Items are
 /// claimed a chat at a time, so when several hosts share one database each chat is delivered by one host, in order.
 /// </summary>
-public sealed class OutboxDispatcher : BackgroundService
+public sealed class OutboxDispatcher : BackgroundService, IInlineOutbox
 {
     private readonly IGroupPayStore store;
     private readonly Dictionary<string, IChannelSender> senders;
@@ -23,6 +23,7 @@ public sealed class OutboxDispatcher : BackgroundService
     /// before its running delivery marks them and releases the chat, then deliver that stale list a second time.
     /// </summary>
     private readonly SemaphoreSlim claiming = new(1, 1);
+    private readonly Dictionary<string, int> inlineWaiting = new(StringComparer.Ordinal);
 
     public OutboxDispatcher(IGroupPayStore store, DialogEngine engine, IEnumerable<IChannelSender> senders, Metrics metrics, ILogger<OutboxDispatcher> logger)
     {
@@ -79,13 +80,13 @@ public sealed class OutboxDispatcher : BackgroundService
             foreach (var chat in (await store.ClaimOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
             {
                 var items = chat.ToList();
-                if (running.TryAdd(chat.Key, Task.CompletedTask))
+                if (!IsAwaitedInline(chat.Key) && running.TryAdd(chat.Key, Task.CompletedTask))
                 {
                     running[chat.Key] = Task.Run(async () =>
                     {
                         try
                         {
-                            await DeliverChatAsync(items, ct);
+                            await DeliverChatAsync(items, null, ct);
                         }
                         finally
                         {
@@ -132,18 +133,100 @@ public sealed class OutboxDispatcher : BackgroundService
         }
     }
 
-    private async Task DeliverChatAsync(List<OutboxItem> items, CancellationToken ct)
+    /// <summary>
+    /// Holds the chat's delivery guard for an inbound adapter that answers inline; the dispatcher skips the chat
+    /// until the returned delivery is disposed.
+    /// </summary>
+    public async Task<IInlineDelivery?> ClaimAsync(string chatKey, TimeSpan wait, CancellationToken ct)
+    {
+        var released = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(wait);
+        CountInlineWaiting(chatKey, +1);
+        try
+        {
+            while (!running.TryAdd(chatKey, released.Task))
+            {
+                if (!running.TryGetValue(chatKey, out var holder) || holder.IsCompleted)
+                {
+                    // The dispatcher is between reserving the chat and starting its delivery, or just releasing it.
+                    await Task.Yield();
+                    continue;
+                }
+
+                try
+                {
+                    await holder.WaitAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    return null;
+                }
+            }
+        }
+        finally
+        {
+            CountInlineWaiting(chatKey, -1);
+        }
+
+        return new InlineDelivery(this, chatKey, released);
+    }
+
+    /// <summary>A chat an inline claim waits for is left to that claim, so the dispatcher does not slip in between.</summary>
+    private bool IsAwaitedInline(string chatKey)
+    {
+        lock (inlineWaiting)
+        {
+            return inlineWaiting.ContainsKey(chatKey);
+        }
+    }
+
+    private void CountInlineWaiting(string chatKey, int delta)
+    {
+        lock (inlineWaiting)
+        {
+            var count = inlineWaiting.GetValueOrDefault(chatKey) + delta;
+            if (count == 0)
+            {
+                inlineWaiting.Remove(chatKey);
+            }
+            else
+            {
+                inlineWaiting[chatKey] = count;
+            }
+        }
+    }
+
+    private sealed class InlineDelivery(OutboxDispatcher dispatcher, string chatKey, TaskCompletionSource released) : IInlineDelivery
+    {
+        public async Task DeliverPendingAsync(IChannelSender sender, CancellationToken ct)
+        {
+            var items = (await dispatcher.store.PendingOutboxAsync(1000, ct)).Where(i => i.ChatKey == chatKey).ToList();
+            await dispatcher.DeliverChatAsync(items, sender, ct);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await dispatcher.EndChatAsync(chatKey);
+            released.TrySetResult();
+            dispatcher.Wake();
+        }
+    }
+
+    /// <summary>Delivers one chat's items in order; <paramref name="inline"/>, when given, replaces the channel's sender and a failure leaves the rest to the dispatcher at once.</summary>
+    private async Task DeliverChatAsync(List<OutboxItem> items, IChannelSender? inline, CancellationToken ct)
     {
         var latestCard = items.Where(i => i.CardKey is not null).GroupBy(i => i.CardKey!).ToDictionary(g => g.Key, g => g.Max(i => i.Id));
         foreach (var item in items)
         {
+            IChannelSender? sender = inline;
             if (item.CardKey is not null && latestCard[item.CardKey] != item.Id)
             {
                 await store.MarkDeliveredAsync(item.Id, ct);
                 continue;
             }
 
-            if (!senders.TryGetValue(ChannelIdentity.ChannelOf(item.ChatKey), out var sender))
+            if (inline is null && !senders.TryGetValue(ChannelIdentity.ChannelOf(item.ChatKey), out sender))
             {
                 logger.LogWarning("No channel delivers to {ChatKey}; outbox item {Id} dropped", item.ChatKey, item.Id);
                 await store.MarkDeliveredAsync(item.Id, ct);
@@ -153,7 +236,7 @@ public sealed class OutboxDispatcher : BackgroundService
             try
             {
                 var existing = item.CardKey is null ? null : await store.LoadCardRefAsync(item.ChatKey, item.CardKey, ct);
-                var messageRef = await sender.DeliverAsync(item, existing, ct);
+                var messageRef = await sender!.DeliverAsync(item, existing, ct);
                 if (item.CardKey is not null && messageRef is not null && messageRef != existing)
                 {
                     await store.SaveCardRefAsync(item.ChatKey, item.CardKey, messageRef, ct);
@@ -179,6 +262,11 @@ public sealed class OutboxDispatcher : BackgroundService
                 logger.LogWarning(exception, "Delivery of outbox item {Id} to {ChatKey} failed (attempt {Attempt})", item.Id, item.ChatKey, count);
                 if (count < MaxAttempts)
                 {
+                    if (inline is not null)
+                    {
+                        return;
+                    }
+
                     await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * (1 << count))), ct);
                     return;
                 }

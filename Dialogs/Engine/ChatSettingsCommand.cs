@@ -20,7 +20,7 @@ internal static class ChatSettingsCommand
 
         if (!context.ActorIsAdmin)
         {
-            context.Reply(text.Format("refuse.admin-only"));
+            context.Refuse(text.Format("refuse.admin-only"), fromButton: false);
             return;
         }
 
@@ -91,7 +91,7 @@ internal static class ChatSettingsCommand
                 context.Chat.Pending.Remove(member);
             }
 
-            context.Reply(context.Text.Format("settings.admin-unknown", member));
+            context.Refuse(context.Text.Format("settings.admin-unknown", member), fromButton: false);
             return;
         }
 
@@ -130,5 +130,5 @@ internal static class ChatSettingsCommand
     }
 
     private static void Bad(TurnContext context, string key, string value, string example) =>
-        context.Reply(context.Text.Format("settings.bad-value", key, value, example));
+        context.Refuse(context.Text.Format("settings.bad-value", key, value, example), fromButton: false);
 }

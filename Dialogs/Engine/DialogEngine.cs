@@ -8,6 +8,9 @@ namespace GroupPay.Dialogs.Engine;
 /// <summary>What a turn produced: nothing when it was a duplicate; else its effects (delivered after commit) and the presser's answer.</summary>
 public sealed record TurnResult(bool Duplicate, IReadOnlyList<OutboxItem> Outbox, string? Toast)
 {
+    /// <summary>The turn refused what was asked (bad input, not allowed); channels may show the answer to the asker only.</summary>
+    public bool Refused { get; init; }
+
     public static TurnResult AlreadyProcessed { get; } = new(true, [], null);
 }
 
@@ -76,7 +79,7 @@ public sealed class DialogEngine
                 }
 
                 Committed?.Invoke(inbound.ChatKey);
-                return new TurnResult(false, context.Outbox, context.Toast);
+                return new TurnResult(false, context.Outbox, context.Toast) { Refused = context.Refused };
             }
         }
         finally

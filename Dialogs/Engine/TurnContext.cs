@@ -40,6 +40,8 @@ public sealed class TurnContext
     public bool ChatChanged { get; set; }
     /// <summary>A short answer shown only to the presser (Telegram's callback answer, Discord's ephemeral reply).</summary>
     public string? Toast { get; private set; }
+    /// <summary>The turn answered with a refusal (<see cref="Refuse"/>).</summary>
+    public bool Refused { get; private set; }
 
     public bool ActorIsAdmin => Actor is not null && (Actor.IsPlatformAdmin || Chat.Settings.Admins.Contains(Actor.Key));
 
@@ -273,6 +275,7 @@ public sealed class TurnContext
     /// <summary>Answers the presser privately when a button was pressed, else in the chat.</summary>
     public void Refuse(string text, bool fromButton)
     {
+        Refused = true;
         if (fromButton)
         {
             Answer(text);

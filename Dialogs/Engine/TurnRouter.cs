@@ -44,7 +44,7 @@ internal sealed class TurnRouter
         var parsed = parser.Parse(inbound.Text, inbound.BotUsername, inbound.SlashOptional);
         if (parsed.Error is { } error)
         {
-            context.Reply(error.Message(context.Language));
+            context.Refuse(error.Message(context.Language), fromButton: false);
             return;
         }
 
@@ -55,7 +55,7 @@ internal sealed class TurnRouter
 
         if (IsFlowStart(command) && context.Chat.Settings.AdminsOnlyStart && !context.ActorIsAdmin)
         {
-            context.Reply(context.Text.Format("refuse.admins-start"));
+            context.Refuse(context.Text.Format("refuse.admins-start"), fromButton: false);
             return;
         }
 
@@ -110,14 +110,14 @@ internal sealed class TurnRouter
         {
             if (!draft.Participants.Exists(p => p.Member != draft.Creator))
             {
-                context.Reply(context.Text.Format("refuse.split-needs-others"));
+                context.Refuse(context.Text.Format("refuse.split-needs-others"), fromButton: false);
                 return;
             }
 
             var shares = SplitBillFlow.ComputeShares(draft);
             if (!shares.Success)
             {
-                context.Reply(context.Text.AllocationError(shares.Error, amount.Currency));
+                context.Refuse(context.Text.AllocationError(shares.Error, amount.Currency), fromButton: false);
                 return;
             }
         }
@@ -140,7 +140,7 @@ internal sealed class TurnRouter
 
         if (command.Participants.Any(p => p.Modifier != ShareModifier.None))
         {
-            context.Reply(context.Text.Format("refuse.collect-modifiers"));
+            context.Refuse(context.Text.Format("refuse.collect-modifiers"), fromButton: false);
             return;
         }
 
@@ -149,7 +149,7 @@ internal sealed class TurnRouter
             var deadline = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero).AddDays(1);
             if (deadline <= context.Now)
             {
-                context.Reply(context.Text.Format("refuse.deadline-past", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+                context.Refuse(context.Text.Format("refuse.deadline-past", day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), fromButton: false);
                 return;
             }
 
@@ -170,7 +170,7 @@ internal sealed class TurnRouter
 
         if (amount.Minor < command.Count)
         {
-            context.Reply(context.Text.Format("refuse.packet-too-small", MoneyFormatter.Format(amount, context.Language), command.Count));
+            context.Refuse(context.Text.Format("refuse.packet-too-small", MoneyFormatter.Format(amount, context.Language), command.Count), fromButton: false);
             return;
         }
 
@@ -197,7 +197,7 @@ internal sealed class TurnRouter
         var other = Resolve(context, who);
         if (other == context.Actor!.Key)
         {
-            context.Reply(context.Text.Format("refuse.self"));
+            context.Refuse(context.Text.Format("refuse.self"), fromButton: false);
             return;
         }
 
@@ -241,7 +241,7 @@ internal sealed class TurnRouter
         var code = command.CurrencyCode ?? context.Chat.Settings.CurrencyCode;
         if (!Currency.TryGet(code, out var currency))
         {
-            context.Reply(context.Text.Format("refuse.unknown-currency", code));
+            context.Refuse(context.Text.Format("refuse.unknown-currency", code), fromButton: false);
             return;
         }
 
@@ -452,7 +452,7 @@ internal sealed class TurnRouter
         var flow = await context.FlowAsync(number);
         if (flow is null)
         {
-            context.Reply(context.Text.Format("refuse.no-flow", number));
+            context.Refuse(context.Text.Format("refuse.no-flow", number), fromButton: false);
             return;
         }
 
@@ -520,7 +520,7 @@ internal sealed class TurnRouter
         var flow = await context.FlowAsync(number);
         if (flow is null || flow.Kind is not (FlowKind.Lottery or FlowKind.Raffle) || flow.SeedHex is null)
         {
-            context.Reply(context.Text.Format("verify.not-fair-flow", number));
+            context.Refuse(context.Text.Format("verify.not-fair-flow", number), fromButton: false);
             return;
         }
 
@@ -655,15 +655,15 @@ internal sealed class TurnRouter
         var parsed = MoneyParser.Parse(text, Currency.Get(context.Chat.Settings.CurrencyCode));
         if (!parsed.Success)
         {
-            context.Reply(parsed.Error.Message(context.Language));
+            context.Refuse(parsed.Error.Message(context.Language), fromButton: false);
             return false;
         }
 
         var max = context.Chat.Settings.EffectiveMaxMinor(parsed.Value.Value.Currency);
         if (parsed.Value.Value.Minor > max)
         {
-            context.Reply(context.Text.Format("refuse.over-max", text,
-                MoneyFormatter.Format(Money.FromMinor(max, parsed.Value.Value.Currency), context.Language)));
+            context.Refuse(context.Text.Format("refuse.over-max", text,
+                MoneyFormatter.Format(Money.FromMinor(max, parsed.Value.Value.Currency), context.Language)), fromButton: false);
             return false;
         }
 
@@ -679,7 +679,7 @@ internal sealed class TurnRouter
             var member = Resolve(context, participant.Who);
             if (into.Exists(p => p.Member == member))
             {
-                context.Reply(context.Text.Format("refuse.duplicate-participant", context.NameOf(member)));
+                context.Refuse(context.Text.Format("refuse.duplicate-participant", context.NameOf(member)), fromButton: false);
                 return false;
             }
 
@@ -718,7 +718,7 @@ internal sealed class TurnRouter
                     return true;
                 }
 
-                context.Reply(exact.Success ? context.Text.Format("refuse.share-currency", text, currency.Code) : exact.Error.Message(context.Language));
+                context.Refuse(exact.Success ? context.Text.Format("refuse.share-currency", text, currency.Code) : exact.Error.Message(context.Language), fromButton: false);
                 return false;
             case ShareModifier.Percent when TryBasisPoints(text, out var basisPoints):
                 kind = ShareKind.Percent;
@@ -727,7 +727,7 @@ internal sealed class TurnRouter
             case ShareModifier.None:
                 return true;
             default:
-                context.Reply(context.Text.Format("refuse.bad-modifier", text));
+                context.Refuse(context.Text.Format("refuse.bad-modifier", text), fromButton: false);
                 return false;
         }
     }

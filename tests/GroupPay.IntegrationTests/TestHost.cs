@@ -75,7 +75,10 @@ public sealed class TestHost : IAsyncDisposable
         Port = FreePort();
         settings["Payments:PublicBaseUrl"] = $"http://127.0.0.1:{Port}";
         var started = new Factory(settings);
-        started.UseKestrel(Port);
+        // An explicit endpoint rather than UseKestrel(port): the factory's port override clears the server's addresses
+        // after Build, which races the entry point's own start under load ("Addresses cannot be modified …").
+        var port = Port;
+        started.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
         started.StartServer();
         return started;
     }
