@@ -17,7 +17,7 @@ builder.AddGroupPayStorage();
 builder.AddGroupPayEngine();
 builder.AddSandboxPayments();
 builder.AddPaymentProviders();
-builder.AddBotFramework<LiteDbBotFrameworkDirectory>();
+builder.AddBotFramework();
 builder.AddDiscord();
 
 var app = builder.Build();

@@ -1,3 +1,4 @@
+using GroupPay.Payments.Providers;
 using GroupPay.BotHost.Payments;
 using GroupPay.Channels.Abstractions;
 using GroupPay.Channels.BotFramework;
@@ -69,6 +70,8 @@ public static class GroupPayHost
                 return PostgresStore.OpenAsync(options.Postgres.ConnectionString, options.Postgres.ClaimLease).GetAwaiter().GetResult();
             });
             builder.Services.AddSingleton<IGroupPayStore>(services => services.GetRequiredService<PostgresStore>());
+            builder.Services.AddSingleton<IPaymentRecords, PostgresPaymentRecords>();
+            builder.Services.AddSingleton<IBotFrameworkDirectory, PostgresBotFrameworkDirectory>();
             return builder;
         }
 
@@ -78,6 +81,8 @@ public static class GroupPayHost
             return new LiteDbStore(options.LiteDb.Path);
         });
         builder.Services.AddSingleton<IGroupPayStore>(services => services.GetRequiredService<LiteDbStore>());
+        builder.Services.AddSingleton<IPaymentRecords>(services => new LitePaymentRecords(services.GetRequiredService<LiteDbStore>()));
+        builder.Services.AddSingleton<IBotFrameworkDirectory, LiteDbBotFrameworkDirectory>();
         return builder;
     }
 

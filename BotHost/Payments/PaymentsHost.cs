@@ -1,5 +1,4 @@
 using GroupPay.BotHost.Hosting;
-using GroupPay.BotHost.Storage;
 using GroupPay.Payments.Providers;
 using GroupPay.Payments.Providers.Stripe;
 
@@ -11,7 +10,6 @@ public static class PaymentsHost
     public static WebApplicationBuilder AddPaymentProviders(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton<IPaymentRecords>(sp => new LitePaymentRecords(sp.GetRequiredService<LiteDbStore>()));
         services.AddSingleton(sp => new SandboxProvider(sp.GetRequiredService<SandboxSecret>().Value, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SandboxProvider>());
 

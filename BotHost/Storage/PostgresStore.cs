@@ -35,6 +35,9 @@ public sealed class PostgresStore : IGroupPayStore, IAsyncDisposable, IDisposabl
         lockSlots = new SemaphoreSlim(Math.Max(1, builder.MaxPoolSize / 2));
     }
 
+    /// <summary>The connection pool, for the host's side stores (payment records, channel directories) in the same database.</summary>
+    public NpgsqlDataSource DataSource => dataSource;
+
     /// <summary>Who claims due flows and outbox chats: one name per process and store.</summary>
     public string Owner { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
@@ -549,6 +552,29 @@ public sealed class PostgresStore : IGroupPayStore, IAsyncDisposable, IDisposabl
                 card_key text NOT NULL,
                 message_ref text NOT NULL,
                 PRIMARY KEY (chat_key, card_key));
+            """),
+        (2, """
+            CREATE TABLE payment_attempts (
+                id text PRIMARY KEY,
+                obligation_id text NOT NULL,
+                provider text NOT NULL,
+                ref text NOT NULL,
+                unsettled boolean NOT NULL,
+                created_at timestamptz NOT NULL,
+                data jsonb NOT NULL);
+            CREATE INDEX payment_attempts_obligation ON payment_attempts (obligation_id, provider);
+            CREATE INDEX payment_attempts_ref ON payment_attempts (ref);
+            CREATE INDEX payment_attempts_unsettled ON payment_attempts (provider, created_at) WHERE unsettled;
+            CREATE TABLE payment_events (
+                key text PRIMARY KEY,
+                at timestamptz NOT NULL);
+            CREATE INDEX payment_events_at ON payment_events (at);
+            CREATE TABLE botframework_conversations (
+                id text PRIMARY KEY,
+                data jsonb NOT NULL);
+            CREATE TABLE botframework_members (
+                user_id text PRIMARY KEY,
+                n bigint GENERATED ALWAYS AS IDENTITY UNIQUE);
             """),
     ];
 

@@ -10,12 +10,10 @@ namespace GroupPay.Channels.BotFramework;
 
 public static class BotFrameworkHosting
 {
-    /// <summary>The Bot Framework channel; <typeparamref name="TDirectory"/> is the host's store of conversations and members.</summary>
-    public static WebApplicationBuilder AddBotFramework<TDirectory>(this WebApplicationBuilder builder)
-        where TDirectory : class, IBotFrameworkDirectory
+    /// <summary>The Bot Framework channel; the host registers its <see cref="IBotFrameworkDirectory"/> with its storage.</summary>
+    public static WebApplicationBuilder AddBotFramework(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton<IBotFrameworkDirectory, TDirectory>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<BotFrameworkOptions>>().Value);
         services.AddSingleton(sp => new BotFrameworkSigningKeys(
             NewHttpClient(), sp.GetRequiredService<BotFrameworkOptions>().EffectiveOpenIdMetadataUrl, sp.GetRequiredService<TimeProvider>()));
