@@ -67,20 +67,24 @@ public sealed class OutboxDispatcher : BackgroundService
     /// </summary>
     public async Task DeliverPendingAsync(CancellationToken ct)
     {
-        foreach (var chat in (await store.PendingOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
+        foreach (var chatKey in (await store.PendingOutboxAsync(1000, ct)).Select(item => item.ChatKey).Distinct())
         {
-            var items = chat.ToList();
-            if (running.TryAdd(chat.Key, Task.CompletedTask))
+            // The chat's items are read again once it is ours: a delivery that just finished has marked its items by then,
+            // and the list read above may predate that. The entry is the completion, so it is in place before any removal.
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (running.TryAdd(chatKey, done.Task))
             {
-                running[chat.Key] = Task.Run(async () =>
+                _ = Task.Run(async () =>
                 {
                     try
                     {
+                        var items = (await store.PendingOutboxAsync(1000, ct)).Where(item => item.ChatKey == chatKey).ToList();
                         await DeliverChatAsync(items, ct);
                     }
                     finally
                     {
-                        running.TryRemove(chat.Key, out _);
+                        running.TryRemove(chatKey, out _);
+                        done.SetResult();
                         Wake();
                     }
                 }, CancellationToken.None);

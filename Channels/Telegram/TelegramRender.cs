@@ -1,4 +1,3 @@
-using System.Net;
 using GroupPay.Dialogs.Cards;
 using global::Telegram.Bot.Types.ReplyMarkups;
 
@@ -10,7 +9,9 @@ public static class TelegramRender
     public const int MaxTextLength = 4096;
     public const int MaxCaptionLength = 1024;
 
-    public static string Escape(string text) => WebUtility.HtmlEncode(text).Replace("&#39;", "'", StringComparison.Ordinal);
+    /// <summary>Telegram's HTML mode needs exactly these three escaped; everything else (emoji included) goes as it is.</summary>
+    public static string Escape(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 
     public static string Text(string text) => Limit(Escape(text), MaxTextLength);
 
