@@ -348,7 +348,9 @@ public sealed class FakeBotApi : IAsyncDisposable
             foreach (var file in form.Files)
             {
                 using var reader = new StreamReader(file.OpenReadStream());
-                result[file.Name] = new JsonObject { ["file_name"] = file.FileName, ["content"] = await reader.ReadToEndAsync() };
+                var uploaded = new JsonObject { ["file_name"] = file.FileName, ["content"] = await reader.ReadToEndAsync() };
+                var field = result.FirstOrDefault(f => f.Value?.GetValueKind() == JsonValueKind.String && f.Value.GetValue<string>() == "attach://" + file.Name).Key;
+                result[field ?? file.Name] = uploaded;
             }
 
             return result;
