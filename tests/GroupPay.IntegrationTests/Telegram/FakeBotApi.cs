@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace GroupPay.IntegrationTests.Telegram;
 
 /// <summary>One Bot API call as the fake received it; <see cref="Status"/> is what it answered.</summary>
-public sealed record ApiCall(string Method, JsonObject Params, int Status, DateTimeOffset At, int? MessageId)
+public sealed record ApiCall(string Method, JsonObject Params, int Status, DateTimeOffset At, int? MessageId, int? RetryAfter = null)
 {
     public long? ChatId => Params["chat_id"] is { } id ? long.Parse(id.ToString(), CultureInfo.InvariantCulture) : null;
     public string? Text => Params["text"]?.GetValue<string>();
@@ -170,18 +170,17 @@ public sealed class FakeBotApi : IAsyncDisposable
             return await GetUpdatesAsync(parameters);
         }
 
-        var (status, result, messageId) = Answer(method, parameters);
         lock (gate)
         {
-            calls.Add(new ApiCall(method, parameters, status, DateTimeOffset.UtcNow, messageId));
+            var (status, result, messageId) = Answer(method, parameters, out var retryAfter);
+            calls.Add(new ApiCall(method, parameters, status, DateTimeOffset.UtcNow, messageId, retryAfter));
+            return result;
         }
-
-        return result;
     }
 
-    private (int Status, IResult Result, int? MessageId) Answer(string method, JsonObject p)
+    private (int Status, IResult Result, int? MessageId) Answer(string method, JsonObject p, out int? retryAfterSent)
     {
-        lock (gate)
+        retryAfterSent = null;
         {
             var chatId = p["chat_id"] is { } id ? long.Parse(id.ToString(), CultureInfo.InvariantCulture) : 0;
             if (MessageMethods.Contains(method))
@@ -193,6 +192,7 @@ public sealed class FakeBotApi : IAsyncDisposable
 
                 if (chatId < 0 && OverLimit(chatId, out var retryAfter))
                 {
+                    retryAfterSent = retryAfter;
                     return (429, Error(429, $"Too Many Requests: retry after {retryAfter}", new JsonObject { ["retry_after"] = retryAfter }), null);
                 }
             }
