@@ -3,6 +3,7 @@ using GroupPay.BotHost.Hosting;
 using GroupPay.BotHost.Payments;
 using GroupPay.BotHost.Storage;
 using GroupPay.Channels.BotFramework;
+using GroupPay.BotHost.Telegram;
 using GroupPay.Channels.Discord;
 
 if (StorageMigrationCommand.Matches(args))
@@ -19,6 +20,7 @@ builder.AddSandboxPayments();
 builder.AddPaymentProviders();
 builder.AddBotFramework();
 builder.AddDiscord();
+builder.AddTelegram();
 
 var app = builder.Build();
 
@@ -27,6 +29,7 @@ app.MapPayments();
 app.MapAdminApi();
 app.MapBotFramework();
 app.MapDiscord();
+app.MapTelegram();
 
 app.Run();
 return 0;

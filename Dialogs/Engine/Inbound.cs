@@ -6,8 +6,13 @@ public sealed record Actor(string Key, string DisplayName, string? Username = nu
 /// <summary>Everything a channel, a gateway or the scheduler can ask of the engine. <see cref="DedupeKey"/> makes it exactly-once.</summary>
 public abstract record Inbound(string ChatKey, string DedupeKey);
 
-/// <summary>A text message. <paramref name="BotUsername"/> lets <c>/cmd@Bot</c> be told apart from commands to other bots.</summary>
-public sealed record TextInbound(string ChatKey, string DedupeKey, Actor From, string Text, string? BotUsername = null, bool SlashOptional = false)
+/// <summary>
+/// A text message. <paramref name="BotUsername"/> lets <c>/cmd@Bot</c> be told apart from commands to other bots.
+/// <paramref name="Seen"/> are other members the platform showed with the message (a mention entity of a member without
+/// a username, people who joined); they are remembered like the sender, so their names render and their mentions resolve.
+/// </summary>
+public sealed record TextInbound(
+    string ChatKey, string DedupeKey, Actor From, string Text, string? BotUsername = null, bool SlashOptional = false, IReadOnlyList<Actor>? Seen = null)
     : Inbound(ChatKey, DedupeKey);
 
 /// <summary>A press on a callback button carrying <paramref name="Token"/>.</summary>

@@ -19,6 +19,14 @@ internal sealed class TurnRouter
             await RememberAsync(context, actor);
         }
 
+        if (inbound is TextInbound { Seen: { } seen })
+        {
+            foreach (var member in seen.Where(m => m.Key != context.Actor?.Key))
+            {
+                await RememberAsync(context, member);
+            }
+        }
+
         switch (inbound)
         {
             case TextInbound text:
