@@ -1,3 +1,4 @@
+using GroupPay.Channels.Telegram;
 using GroupPay.Payments.Providers;
 using GroupPay.BotHost.Payments;
 using GroupPay.Channels.Abstractions;
@@ -72,6 +73,7 @@ public static class GroupPayHost
             builder.Services.AddSingleton<IGroupPayStore>(services => services.GetRequiredService<PostgresStore>());
             builder.Services.AddSingleton<IPaymentRecords, PostgresPaymentRecords>();
             builder.Services.AddSingleton<IBotFrameworkDirectory, PostgresBotFrameworkDirectory>();
+            builder.Services.AddSingleton<ITelegramChannelState, PostgresTelegramState>();
             return builder;
         }
 
@@ -83,6 +85,7 @@ public static class GroupPayHost
         builder.Services.AddSingleton<IGroupPayStore>(services => services.GetRequiredService<LiteDbStore>());
         builder.Services.AddSingleton<IPaymentRecords>(services => new LitePaymentRecords(services.GetRequiredService<LiteDbStore>()));
         builder.Services.AddSingleton<IBotFrameworkDirectory, LiteDbBotFrameworkDirectory>();
+        builder.Services.AddSingleton<ITelegramChannelState>(services => new LiteDbTelegramState(services.GetRequiredService<LiteDbStore>()));
         return builder;
     }
 

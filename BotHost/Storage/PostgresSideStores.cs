@@ -1,5 +1,6 @@
 using GroupPay.BotHost.Payments;
 using GroupPay.Channels.BotFramework;
+using GroupPay.Channels.Telegram;
 using GroupPay.Payments.Providers;
 using Npgsql;
 using NpgsqlTypes;
@@ -110,5 +111,36 @@ public sealed class PostgresBotFrameworkDirectory(PostgresStore store) : IBotFra
             """);
         command.Parameters.AddWithValue("u", userId);
         return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+}
+
+/// <summary>The Telegram channel's small durable entries (migrated chats, chats the bot left) in PostgreSQL.</summary>
+public sealed class PostgresTelegramState(PostgresStore store) : ITelegramChannelState
+{
+    public IEnumerable<KeyValuePair<string, string>> LoadAll()
+    {
+        using var command = store.DataSource.CreateCommand("SELECT key, value FROM telegram_state");
+        using var reader = command.ExecuteReader();
+        var entries = new List<KeyValuePair<string, string>>();
+        while (reader.Read())
+        {
+            entries.Add(KeyValuePair.Create(reader.GetString(0), reader.GetString(1)));
+        }
+
+        return entries;
+    }
+
+    public void Put(string key, string? value)
+    {
+        using var command = store.DataSource.CreateCommand(value is null
+            ? "DELETE FROM telegram_state WHERE key = @k"
+            : "INSERT INTO telegram_state (key, value) VALUES (@k, @v) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value");
+        command.Parameters.AddWithValue("k", key);
+        if (value is not null)
+        {
+            command.Parameters.AddWithValue("v", value);
+        }
+
+        command.ExecuteNonQuery();
     }
 }

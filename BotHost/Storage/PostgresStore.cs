@@ -576,6 +576,11 @@ public sealed class PostgresStore : IGroupPayStore, IAsyncDisposable, IDisposabl
                 user_id text PRIMARY KEY,
                 n bigint GENERATED ALWAYS AS IDENTITY UNIQUE);
             """),
+        (3, """
+            CREATE TABLE telegram_state (
+                key text PRIMARY KEY,
+                value text NOT NULL);
+            """),
     ];
 
     private sealed class ChatLock(NpgsqlConnection connection, long key, SemaphoreSlim slots) : IAsyncDisposable

@@ -32,7 +32,6 @@ public static class TelegramHosting
         builder.Services.AddSingleton(limits);
         builder.Services.AddSingleton<ITelegramBotClient>(client);
         builder.Services.AddSingleton<TelegramBotIdentity>();
-        builder.Services.AddSingleton<ITelegramChannelState>(services => new LiteDbTelegramState(services.GetRequiredService<LiteDbStore>()));
         builder.Services.AddSingleton<TelegramChats>();
         builder.Services.AddSingleton(services => new TelegramRateLimiter(limits, services.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<TelegramAdmins>();
@@ -154,23 +153,3 @@ public sealed class TelegramWebhookSecret(string value)
         && CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(presented)));
 }
 
-/// <summary>The channel's small durable entries (migrated chats, chats the bot left), in the host's LiteDB file.</summary>
-public sealed class LiteDbTelegramState(LiteDbStore store) : ITelegramChannelState
-{
-    private readonly LiteDB.ILiteCollection<LiteDB.BsonDocument> entries = store.Collection("telegram");
-
-    public IEnumerable<KeyValuePair<string, string>> LoadAll() =>
-        entries.FindAll().Select(d => KeyValuePair.Create(d["_id"].AsString, d["value"].AsString)).ToList();
-
-    public void Put(string key, string? value)
-    {
-        if (value is null)
-        {
-            entries.Delete(key);
-        }
-        else
-        {
-            entries.Upsert(new LiteDB.BsonDocument { ["_id"] = key, ["value"] = value });
-        }
-    }
-}
