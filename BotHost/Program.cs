@@ -1,6 +1,7 @@
 using GroupPay.BotHost.Admin;
 using GroupPay.BotHost.Hosting;
 using GroupPay.BotHost.Payments;
+using GroupPay.Channels.Playground;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,12 +9,14 @@ builder.AddGroupPayOptions();
 builder.AddGroupPayStorage();
 builder.AddGroupPayEngine();
 builder.AddSandboxPayments();
+builder.AddPlayground();
 
 var app = builder.Build();
 
 app.MapOperations();
 app.MapPayments();
 app.MapAdminApi();
+app.MapPlayground();
 
 app.Run();
 

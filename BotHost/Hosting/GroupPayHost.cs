@@ -1,4 +1,6 @@
 using GroupPay.BotHost.Payments;
+using GroupPay.Channels.Abstractions;
+using GroupPay.Channels.Playground;
 using GroupPay.BotHost.Storage;
 using GroupPay.Dialogs.Engine;
 using Microsoft.Extensions.Options;
@@ -19,7 +21,6 @@ public static class GroupPayHost
             Secrets.Require(builder.Environment, "Admin:ApiKey", apiKey);
         }
 
-        builder.Services.AddOptions<PlaygroundOptions>().Bind(builder.Configuration.GetSection(PlaygroundOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Metrics>();
         return builder;
@@ -60,6 +61,7 @@ public static class GroupPayHost
             return new LiteDbStore(options.LiteDb.Path);
         });
         builder.Services.AddSingleton<IGroupPayStore>(services => services.GetRequiredService<LiteDbStore>());
+        builder.Services.AddSingleton<IPlaygroundLog, LiteDbPlaygroundLog>();
         return builder;
     }
 
@@ -78,6 +80,7 @@ public static class GroupPayHost
         });
         builder.Services.AddSingleton<DialogEngine>();
         builder.Services.AddSingleton<Turns>();
+        builder.Services.AddSingleton<ITurnHandler>(services => services.GetRequiredService<Turns>());
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService<DueScheduler>();

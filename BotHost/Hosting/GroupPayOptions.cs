@@ -48,10 +48,3 @@ public sealed class AdminOptions
     /// <summary>Enables the admin API; without it every admin route answers 404.</summary>
     public string? ApiKey { get; set; }
 }
-
-public sealed class PlaygroundOptions
-{
-    public const string Section = "Playground";
-    /// <summary>On by default in Development.</summary>
-    public bool? Enabled { get; set; }
-}

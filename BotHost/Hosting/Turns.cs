@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using GroupPay.Channels.Abstractions;
 using GroupPay.Dialogs.Engine;
 
 namespace GroupPay.BotHost.Hosting;
 
 /// <summary>The one door into the engine for every channel and gateway: runs the turn and counts it.</summary>
-public sealed class Turns(DialogEngine engine, Metrics metrics)
+public sealed class Turns(DialogEngine engine, Metrics metrics) : ITurnHandler
 {
     public DialogEngine Engine => engine;
 
