@@ -4,6 +4,7 @@
 
 const api = "/api/playground";
 const state = { groups: [], group: null, me: null, messages: new Map(), events: null, myPresses: new Set() };
+const narrow = window.matchMedia("(max-width: 700px)");
 const $ = (testId) => document.querySelector(`[data-testid="${testId}"]`);
 
 function el(tag, props = {}, ...children) {
@@ -287,10 +288,11 @@ function wire() {
     example.addEventListener("click", () => {
       const input = $("command-input");
       input.value = example.dataset.example;
+      if (narrow.matches) $("help").open = false;
       input.focus();
     });
   }
-  if (window.matchMedia("(max-width: 700px)").matches) $("help").open = false;
+  if (narrow.matches) $("help").open = false;
 }
 
 wire();

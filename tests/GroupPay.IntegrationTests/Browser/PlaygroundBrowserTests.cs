@@ -41,11 +41,7 @@ public sealed partial class PlaygroundBrowserTests
         Assert.True(await chat.IsSameDocumentAsync(), "the card changed without a reload");
         await Expect(PlaygroundPage.Button(card, "Bob pays")).ToHaveCountAsync(0);
 
-        if (Environment.GetEnvironmentVariable("PLAYGROUND_SCREENSHOT") is { Length: > 0 } screenshot)
-        {
-            await chat.Page.BringToFrontAsync();
-            await chat.Page.ScreenshotAsync(new() { Path = screenshot, Type = ScreenshotType.Png });
-        }
+        await chat.ScreenshotAsync("playground");
 
         using var admin = Admin(host);
         Assert.Equal(
@@ -141,6 +137,7 @@ public sealed partial class PlaygroundBrowserTests
         await chat.Page.GetByTestId("send-button").ClickAsync();
         await Expect(chat.Card("#1 Taxi")).ToBeVisibleAsync();
 
+        await chat.ScreenshotAsync("playground-phone");
         var overflow = await chat.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow, "nothing sticks out sideways at phone width");
         var composer = await chat.Page.GetByTestId("composer").BoundingBoxAsync();

@@ -47,6 +47,16 @@ public sealed class PlaygroundPage(IPage page)
         return checkout;
     }
 
+    /// <summary>Saves a picture of the page as <c>{name}.png</c> in the folder <c>PLAYGROUND_SCREENSHOTS</c> names, when it is set.</summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        if (Environment.GetEnvironmentVariable("PLAYGROUND_SCREENSHOTS") is { Length: > 0 } folder)
+        {
+            await Page.BringToFrontAsync();
+            await Page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), Type = ScreenshotType.Png });
+        }
+    }
+
     /// <summary>Marks the page so a test can prove later that what it sees arrived without a reload.</summary>
     public async Task MarkAsync() => await Page.EvaluateAsync("() => { window.__sameDocument = true; }");
 
