@@ -16,10 +16,11 @@ public static class GroupPayHost
         builder.Services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<PaymentsOptions>().Bind(builder.Configuration.GetSection(PaymentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<AdminOptions>().Bind(builder.Configuration.GetSection(AdminOptions.Section));
-        if (builder.Configuration[$"{AdminOptions.Section}:ApiKey"] is { Length: > 0 } apiKey)
-        {
-            Secrets.Require(builder.Environment, "Admin:ApiKey", apiKey);
-        }
+        builder.Services.AddOptions<TelegramOptions>().Bind(builder.Configuration.GetSection(TelegramOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DiscordOptions>().Bind(builder.Configuration.GetSection(DiscordOptions.Section));
+        builder.Services.AddOptions<BotFrameworkOptions>().Bind(builder.Configuration.GetSection(BotFrameworkOptions.Section));
+        builder.Services.AddOptions<StripeOptions>().Bind(builder.Configuration.GetSection(StripeOptions.Section));
+        Secrets.CheckConfigured(builder.Environment, builder.Configuration);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Metrics>();

@@ -48,3 +48,41 @@ public sealed class AdminOptions
     /// <summary>Enables the admin API; without it every admin route answers 404.</summary>
     public string? ApiKey { get; set; }
 }
+
+public sealed class TelegramOptions
+{
+    public const string Section = "Telegram";
+    public string? Token { get; set; }
+    public string? ApiBaseUrl { get; set; }
+    [RegularExpression("^(Polling|Webhook|Off)$", ErrorMessage = "Telegram:Mode must be Polling, Webhook or Off.")]
+    public string Mode { get; set; } = "Polling";
+    public string? WebhookUrl { get; set; }
+    public string? WebhookSecret { get; set; }
+}
+
+public sealed class DiscordOptions
+{
+    public const string Section = "Discord";
+    public string? ApplicationId { get; set; }
+    public string? PublicKey { get; set; }
+    public string? BotToken { get; set; }
+    public string? ApiBaseUrl { get; set; }
+}
+
+public sealed class BotFrameworkOptions
+{
+    public const string Section = "BotFramework";
+    public string? AppId { get; set; }
+    public string? AppPassword { get; set; }
+    public string? TenantId { get; set; }
+    public string? OpenIdMetadataUrl { get; set; }
+    public string? TokenEndpoint { get; set; }
+}
+
+public sealed class StripeOptions
+{
+    public const string Section = "Stripe";
+    public string? SecretKey { get; set; }
+    public string? WebhookSecret { get; set; }
+    public string? ApiBase { get; set; }
+}

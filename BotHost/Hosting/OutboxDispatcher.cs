@@ -14,7 +14,9 @@ public sealed class OutboxDispatcher : BackgroundService
     private readonly Metrics metrics;
     private readonly ILogger<OutboxDispatcher> logger;
     private readonly SemaphoreSlim signal = new(0);
+    private const int MaxAttempts = 10;
     private readonly Dictionary<long, int> failures = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task> running = new(StringComparer.Ordinal);
 
     public OutboxDispatcher(IGroupPayStore store, DialogEngine engine, IEnumerable<IChannelSender> senders, Metrics metrics, ILogger<OutboxDispatcher> logger)
     {
@@ -56,17 +58,55 @@ public sealed class OutboxDispatcher : BackgroundService
             }
         }
 
-        await DeliverPendingAsync(CancellationToken.None);
+        await DrainAsync(CancellationToken.None);
     }
 
-    /// <summary>One pass over the pending items; a chat whose delivery failed is skipped for the rest of the pass to keep its order.</summary>
+    /// <summary>
+    /// Starts delivery for every chat with pending items that is not already being delivered. Chats are delivered in
+    /// parallel, each in its own order, so one chat waiting on a rate limit never holds up another.
+    /// </summary>
     public async Task DeliverPendingAsync(CancellationToken ct)
     {
-        var blocked = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in await store.PendingOutboxAsync(500, ct))
+        foreach (var chat in (await store.PendingOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
         {
-            if (blocked.Contains(item.ChatKey))
+            var items = chat.ToList();
+            if (running.TryAdd(chat.Key, Task.CompletedTask))
             {
+                running[chat.Key] = Task.Run(async () =>
+                {
+                    try
+                    {
+                        await DeliverChatAsync(items, ct);
+                    }
+                    finally
+                    {
+                        running.TryRemove(chat.Key, out _);
+                        Wake();
+                    }
+                }, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>Waits until every delivery started so far has finished (used at shutdown and by tests).</summary>
+    public async Task DrainAsync(CancellationToken ct)
+    {
+        await DeliverPendingAsync(ct);
+        while (!running.IsEmpty)
+        {
+            await Task.WhenAll(running.Values);
+            await DeliverPendingAsync(ct);
+        }
+    }
+
+    private async Task DeliverChatAsync(List<OutboxItem> items, CancellationToken ct)
+    {
+        var latestCard = items.Where(i => i.CardKey is not null).GroupBy(i => i.CardKey!).ToDictionary(g => g.Key, g => g.Max(i => i.Id));
+        foreach (var item in items)
+        {
+            if (item.CardKey is not null && latestCard[item.CardKey] != item.Id)
+            {
+                await store.MarkDeliveredAsync(item.Id, ct);
                 continue;
             }
 
@@ -87,19 +127,33 @@ public sealed class OutboxDispatcher : BackgroundService
                 }
 
                 await store.MarkDeliveredAsync(item.Id, ct);
-                failures.Remove(item.Id);
+                lock (failures)
+                {
+                    failures.Remove(item.Id);
+                }
+
                 metrics.OutboundSent();
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 metrics.OutboundFailed();
-                blocked.Add(item.ChatKey);
-                var count = failures[item.Id] = failures.GetValueOrDefault(item.Id) + 1;
-                logger.LogWarning(exception, "Delivery of outbox item {Id} to {ChatKey} failed (attempt {Attempt})", item.Id, item.ChatKey, count);
-                if (count >= 10)
+                int count;
+                lock (failures)
                 {
-                    logger.LogError("Outbox item {Id} to {ChatKey} given up after {Attempt} attempts", item.Id, item.ChatKey, count);
-                    await store.MarkDeliveredAsync(item.Id, ct);
+                    count = failures[item.Id] = failures.GetValueOrDefault(item.Id) + 1;
+                }
+
+                logger.LogWarning(exception, "Delivery of outbox item {Id} to {ChatKey} failed (attempt {Attempt})", item.Id, item.ChatKey, count);
+                if (count < MaxAttempts)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * (1 << count))), ct);
+                    return;
+                }
+
+                logger.LogError("Outbox item {Id} to {ChatKey} given up after {Attempt} attempts", item.Id, item.ChatKey, count);
+                await store.MarkDeliveredAsync(item.Id, ct);
+                lock (failures)
+                {
                     failures.Remove(item.Id);
                 }
             }

@@ -18,6 +18,46 @@ public static class Secrets
         }
     }
 
+    /// <summary>
+    /// Every secret that a configured channel or provider needs (SPEC §7): a channel is configured when its identifying
+    /// key is set. Outside Development the first missing or placeholder secret stops the start, naming its key.
+    /// </summary>
+    public static void CheckConfigured(IHostEnvironment environment, IConfiguration configuration)
+    {
+        if (Configured(configuration, "Telegram:Token") && !string.Equals(configuration["Telegram:Mode"], "Off", StringComparison.OrdinalIgnoreCase))
+        {
+            Require(environment, "Telegram:Token", configuration["Telegram:Token"]);
+            if (string.Equals(configuration["Telegram:Mode"], "Webhook", StringComparison.OrdinalIgnoreCase))
+            {
+                Require(environment, "Telegram:WebhookSecret", configuration["Telegram:WebhookSecret"]);
+            }
+        }
+
+        if (Configured(configuration, "Discord:ApplicationId"))
+        {
+            Require(environment, "Discord:PublicKey", configuration["Discord:PublicKey"]);
+            Require(environment, "Discord:BotToken", configuration["Discord:BotToken"]);
+        }
+
+        if (Configured(configuration, "BotFramework:AppId"))
+        {
+            Require(environment, "BotFramework:AppPassword", configuration["BotFramework:AppPassword"]);
+        }
+
+        if (Configured(configuration, "Stripe:SecretKey"))
+        {
+            Require(environment, "Stripe:SecretKey", configuration["Stripe:SecretKey"]);
+            Require(environment, "Stripe:WebhookSecret", configuration["Stripe:WebhookSecret"]);
+        }
+
+        if (Configured(configuration, "Admin:ApiKey"))
+        {
+            Require(environment, "Admin:ApiKey", configuration["Admin:ApiKey"]);
+        }
+    }
+
+    private static bool Configured(IConfiguration configuration, string key) => !string.IsNullOrWhiteSpace(configuration[key]);
+
     /// <summary>Reads a generated secret from the data folder, creating it on first start.</summary>
     public static string LoadOrCreate(string folder, string fileName)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -215,4 +216,39 @@ public sealed class HostTests
 
     private static long Counter(string metrics, string name) => long.Parse(
         metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], CultureInfo.InvariantCulture);
+}
+
+public sealed class StartupTests
+{
+    [Theory]
+    [InlineData("Telegram:WebhookSecret", "Telegram:Token", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "Telegram:Mode", "Webhook")]
+    [InlineData("Admin:ApiKey", "Admin:ApiKey", "changeme", null, null)]
+    [InlineData("Stripe:WebhookSecret", "Stripe:SecretKey", "sk_test_0000000000", null, null)]
+    [InlineData("Discord:PublicKey", "Discord:ApplicationId", "1234567890", null, null)]
+    public void Outside_development_a_missing_or_placeholder_secret_stops_the_start(string named, string key1, string value1, string? key2, string? value2)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "grouppay-it", Guid.NewGuid().ToString("N"));
+        using var factory = new ProductionFactory(new Dictionary<string, string?>
+        {
+            ["Storage:LiteDb:Path"] = Path.Combine(folder, "grouppay.db"),
+            [key1] = value1,
+            [key2 ?? "Unused:Key"] = value2,
+        });
+
+        var failure = Assert.ThrowsAny<Exception>(() => factory.Services);
+
+        Assert.Contains($"'{named}'", failure.ToString());
+    }
+
+    private sealed class ProductionFactory(Dictionary<string, string?> settings) : Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Production");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
 }
