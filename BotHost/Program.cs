@@ -2,9 +2,10 @@ using GroupPay.BotHost.Admin;
 using GroupPay.BotHost.Hosting;
 using GroupPay.BotHost.Payments;
 using GroupPay.BotHost.Storage;
-using GroupPay.Channels.BotFramework;
 using GroupPay.BotHost.Telegram;
+using GroupPay.Channels.BotFramework;
 using GroupPay.Channels.Discord;
+using GroupPay.Channels.Playground;
 
 if (StorageMigrationCommand.Matches(args))
 {
@@ -21,6 +22,7 @@ builder.AddPaymentProviders();
 builder.AddBotFramework();
 builder.AddDiscord();
 builder.AddTelegram();
+builder.AddPlayground();
 
 var app = builder.Build();
 
@@ -30,6 +32,7 @@ app.MapAdminApi();
 app.MapBotFramework();
 app.MapDiscord();
 app.MapTelegram();
+app.MapPlayground();
 
 app.Run();
 return 0;

@@ -3,6 +3,7 @@ using GroupPay.Payments.Providers;
 using GroupPay.BotHost.Payments;
 using GroupPay.Channels.Abstractions;
 using GroupPay.Channels.BotFramework;
+using GroupPay.Channels.Playground;
 using GroupPay.BotHost.Storage;
 using GroupPay.Dialogs.Engine;
 using Microsoft.Extensions.Options;
@@ -23,7 +24,6 @@ public static class GroupPayHost
         builder.Services.AddOptions<StripeOptions>().Bind(builder.Configuration.GetSection(StripeOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         Secrets.CheckConfigured(builder.Environment, builder.Configuration);
 
-        builder.Services.AddOptions<PlaygroundOptions>().Bind(builder.Configuration.GetSection(PlaygroundOptions.Section));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Metrics>();
         return builder;
@@ -74,6 +74,7 @@ public static class GroupPayHost
             builder.Services.AddSingleton<IPaymentRecords, PostgresPaymentRecords>();
             builder.Services.AddSingleton<IBotFrameworkDirectory, PostgresBotFrameworkDirectory>();
             builder.Services.AddSingleton<ITelegramChannelState, PostgresTelegramState>();
+            builder.Services.AddSingleton<IPlaygroundLog, PostgresPlaygroundLog>();
             return builder;
         }
 
@@ -86,6 +87,7 @@ public static class GroupPayHost
         builder.Services.AddSingleton<IPaymentRecords>(services => new LitePaymentRecords(services.GetRequiredService<LiteDbStore>()));
         builder.Services.AddSingleton<IBotFrameworkDirectory, LiteDbBotFrameworkDirectory>();
         builder.Services.AddSingleton<ITelegramChannelState>(services => new LiteDbTelegramState(services.GetRequiredService<LiteDbStore>()));
+        builder.Services.AddSingleton<IPlaygroundLog, LiteDbPlaygroundLog>();
         return builder;
     }
 

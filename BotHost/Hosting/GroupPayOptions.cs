@@ -51,13 +51,6 @@ public sealed class AdminOptions
     public string? ApiKey { get; set; }
 }
 
-public sealed class PlaygroundOptions
-{
-    public const string Section = "Playground";
-    /// <summary>On by default in Development.</summary>
-    public bool? Enabled { get; set; }
-}
-
 public sealed class TelegramOptions
 {
     public const string Section = "Telegram";

@@ -19,6 +19,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private readonly ILiteCollection<BsonDocument> dedupe;
     private readonly ILiteCollection<BsonDocument> outbox;
     private readonly ILiteCollection<BsonDocument> cardRefs;
+    private readonly Lock gate = new();
+    private int disposed;
 
     public LiteDbStore(string path)
     {
@@ -48,188 +50,240 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     /// <summary>A collection of the same database, for the host's other small stores (the playground's transcript).</summary>
     public ILiteCollection<BsonDocument> Collection(string name) => db.GetCollection(name);
 
+    /// <summary>
+    /// Runs one short synchronous piece of database work while no other runs. With the outbox delivering chats in
+    /// parallel while turns commit, parallel test runs found the file damaged after a restart ("page type must be
+    /// index page", "ReadFull must read PAGE_SIZE bytes"); with one caller at a time that has not recurred, and the
+    /// cost is nothing at a chat bot's volume.
+    /// </summary>
+    public Task<T> Locked<T>(Func<T> work)
+    {
+        lock (gate)
+        {
+            return Task.FromResult(work());
+        }
+    }
+
     public Task<bool> IsProcessedAsync(string dedupeKey, CancellationToken ct = default) =>
-        Task.FromResult(dedupe.Exists(Query.EQ("_id", dedupeKey)));
+        Locked(() => dedupe.Exists(Query.EQ("_id", dedupeKey)));
 
     public Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default) =>
-        Task.FromResult(Read<ChatRecord>(chats.FindById(chatKey)));
+        Locked(() => Read<ChatRecord>(chats.FindById(chatKey)));
 
     public Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default) =>
-        Task.FromResult(Read<FlowRecord>(flows.FindById(FlowRecord.MakeId(chatKey, number))));
+        Locked(() => Read<FlowRecord>(flows.FindById(FlowRecord.MakeId(chatKey, number))));
 
     public Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default)
     {
-        var query = openOnly ? Query.And(Query.EQ("chat", chatKey), Query.EQ("open", true)) : Query.EQ("chat", chatKey);
-        IReadOnlyList<FlowRecord> result = flows.Find(query)
-            .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
-            .OrderByDescending(f => f.Number)
-            .Take(count)
-            .ToList();
-        return Task.FromResult(result);
+        lock (gate)
+        {
+            var query = openOnly ? Query.And(Query.EQ("chat", chatKey), Query.EQ("open", true)) : Query.EQ("chat", chatKey);
+            IReadOnlyList<FlowRecord> result = flows.Find(query)
+                .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
+                .OrderByDescending(f => f.Number)
+                .Take(count)
+                .ToList();
+            return Task.FromResult(result);
+        }
     }
 
     public Task<IReadOnlyList<FlowRecord>> DueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default)
     {
-        IReadOnlyList<FlowRecord> result = flows.Find(Query.LTE("due", now.UtcTicks), limit: max)
-            .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
-            .ToList();
-        return Task.FromResult(result);
+        lock (gate)
+        {
+            IReadOnlyList<FlowRecord> result = flows.Find(Query.LTE("due", now.UtcTicks), limit: max)
+                .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
+                .ToList();
+            return Task.FromResult(result);
+        }
     }
 
     public Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default) =>
-        Task.FromResult(Read<Obligation>(obligations.FindById(id)));
+        Locked(() => Read<Obligation>(obligations.FindById(id)));
 
     public Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default) =>
-        Task.FromResult(Read<Obligation>(obligations.FindOne(Query.EQ("pay", payToken))));
+        Locked(() => Read<Obligation>(obligations.FindOne(Query.EQ("pay", payToken))));
 
     public Task<IReadOnlyList<Obligation>> ObligationsAsync(string chatKey, int? flowNumber, bool openOnly, CancellationToken ct = default)
     {
-        IReadOnlyList<Obligation> result = obligations.Find(Query.EQ("chat", chatKey))
-            .Where(d => (!openOnly || d["open"].AsBoolean) && (flowNumber is null || d["flow"].AsInt32 == flowNumber))
-            .Select(d => StoreJson.Read<Obligation>(d["data"].AsString))
-            .ToList();
-        return Task.FromResult(result);
+        lock (gate)
+        {
+            IReadOnlyList<Obligation> result = obligations.Find(Query.EQ("chat", chatKey))
+                .Where(d => (!openOnly || d["open"].AsBoolean) && (flowNumber is null || d["flow"].AsInt32 == flowNumber))
+                .Select(d => StoreJson.Read<Obligation>(d["data"].AsString))
+                .ToList();
+            return Task.FromResult(result);
+        }
     }
 
     public Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default)
     {
-        IReadOnlyList<JournalEntry> result = journal.Find(Query.EQ("chat", chatKey))
-            .Select(d => StoreJson.Read<JournalEntry>(d["data"].AsString))
-            .OrderBy(e => e.Sequence)
-            .ToList();
-        return Task.FromResult(result);
+        lock (gate)
+        {
+            IReadOnlyList<JournalEntry> result = journal.Find(Query.EQ("chat", chatKey))
+                .Select(d => StoreJson.Read<JournalEntry>(d["data"].AsString))
+                .OrderBy(e => e.Sequence)
+                .ToList();
+            return Task.FromResult(result);
+        }
     }
 
     public Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default) =>
-        Task.FromResult(Read<ButtonToken>(tokens.FindById(token)));
+        Locked(() => Read<ButtonToken>(tokens.FindById(token)));
 
     public Task CommitAsync(TurnCommit commit, CancellationToken ct = default)
     {
-        if (!db.BeginTrans())
+        lock (gate)
         {
-            throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
-        }
-
-        try
-        {
-            if (dedupe.Exists(Query.EQ("_id", commit.DedupeKey)))
+            if (!db.BeginTrans())
             {
-                throw new ConcurrencyException($"Turn {commit.DedupeKey} was already committed.");
+                throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
             }
 
-            dedupe.Insert(new BsonDocument { ["_id"] = commit.DedupeKey, ["at"] = DateTime.UtcNow.Ticks });
-            if (commit.ChatChanged)
+            try
             {
-                SaveVersioned(chats, commit.Chat.Key, commit.Chat.Version, v => commit.Chat.Version = v, doc => { }, () => StoreJson.Write(commit.Chat));
-            }
-
-            foreach (var flow in commit.Flows)
-            {
-                SaveVersioned(flows, flow.Id, flow.Version, v => flow.Version = v, doc =>
+                if (dedupe.Exists(Query.EQ("_id", commit.DedupeKey)))
                 {
-                    doc["chat"] = flow.ChatKey;
-                    doc["num"] = flow.Number;
-                    doc["open"] = flow.IsOpen;
-                    doc["due"] = flow.IsOpen && flow.DueAt is { } due ? due.UtcTicks : long.MaxValue;
-                }, () => StoreJson.Write(flow));
-            }
+                    throw new ConcurrencyException($"Turn {commit.DedupeKey} was already committed.");
+                }
 
-            foreach (var obligation in commit.Obligations)
-            {
-                obligations.Upsert(new BsonDocument
+                dedupe.Insert(new BsonDocument { ["_id"] = commit.DedupeKey, ["at"] = DateTime.UtcNow.Ticks });
+                if (commit.ChatChanged)
                 {
-                    ["_id"] = obligation.Id,
-                    ["chat"] = obligation.ChatKey,
-                    ["flow"] = obligation.FlowNumber,
-                    ["open"] = obligation.IsOpen,
-                    ["pay"] = obligation.PayToken,
-                    ["data"] = StoreJson.Write(obligation),
-                });
-            }
+                    SaveVersioned(chats, commit.Chat.Key, commit.Chat.Version, v => commit.Chat.Version = v, doc => { }, () => StoreJson.Write(commit.Chat));
+                }
 
-            foreach (var entry in commit.Entries)
-            {
-                journal.Insert(new BsonDocument
+                foreach (var flow in commit.Flows)
                 {
-                    ["_id"] = $"{entry.ChatKey}/{entry.Sequence:D12}",
-                    ["chat"] = entry.ChatKey,
-                    ["seq"] = entry.Sequence,
-                    ["data"] = StoreJson.Write(entry),
-                });
-            }
+                    SaveVersioned(flows, flow.Id, flow.Version, v => flow.Version = v, doc =>
+                    {
+                        doc["chat"] = flow.ChatKey;
+                        doc["num"] = flow.Number;
+                        doc["open"] = flow.IsOpen;
+                        doc["due"] = flow.IsOpen && flow.DueAt is { } due ? due.UtcTicks : long.MaxValue;
+                    }, () => StoreJson.Write(flow));
+                }
 
-            foreach (var token in commit.Tokens)
+                foreach (var obligation in commit.Obligations)
+                {
+                    obligations.Upsert(new BsonDocument
+                    {
+                        ["_id"] = obligation.Id,
+                        ["chat"] = obligation.ChatKey,
+                        ["flow"] = obligation.FlowNumber,
+                        ["open"] = obligation.IsOpen,
+                        ["pay"] = obligation.PayToken,
+                        ["data"] = StoreJson.Write(obligation),
+                    });
+                }
+
+                foreach (var entry in commit.Entries)
+                {
+                    journal.Insert(new BsonDocument
+                    {
+                        ["_id"] = $"{entry.ChatKey}/{entry.Sequence:D12}",
+                        ["chat"] = entry.ChatKey,
+                        ["seq"] = entry.Sequence,
+                        ["data"] = StoreJson.Write(entry),
+                    });
+                }
+
+                foreach (var token in commit.Tokens)
+                {
+                    tokens.Insert(new BsonDocument { ["_id"] = token.Token, ["data"] = StoreJson.Write(token) });
+                }
+
+                foreach (var item in commit.Outbox)
+                {
+                    var doc = new BsonDocument { ["chat"] = item.ChatKey, ["delivered"] = false, ["data"] = "" };
+                    item.Id = outbox.Insert(doc).AsInt64;
+                    doc["data"] = StoreJson.Write(item);
+                    outbox.Update(doc);
+                }
+
+                db.Commit();
+                return Task.CompletedTask;
+            }
+            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
             {
-                tokens.Insert(new BsonDocument { ["_id"] = token.Token, ["data"] = StoreJson.Write(token) });
+                db.Rollback();
+                throw new ConcurrencyException($"Turn {commit.DedupeKey} raced another writer: {exception.Message}");
             }
-
-            foreach (var item in commit.Outbox)
+            catch
             {
-                var doc = new BsonDocument { ["chat"] = item.ChatKey, ["delivered"] = false, ["data"] = "" };
-                item.Id = outbox.Insert(doc).AsInt64;
-                doc["data"] = StoreJson.Write(item);
-                outbox.Update(doc);
+                db.Rollback();
+                throw;
             }
-
-            db.Commit();
-            return Task.CompletedTask;
-        }
-        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
-        {
-            db.Rollback();
-            throw new ConcurrencyException($"Turn {commit.DedupeKey} raced another writer: {exception.Message}");
-        }
-        catch
-        {
-            db.Rollback();
-            throw;
         }
     }
 
     public Task<IReadOnlyList<OutboxItem>> PendingOutboxAsync(int max, CancellationToken ct = default)
     {
-        IReadOnlyList<OutboxItem> result = outbox.Find(Query.EQ("delivered", false), limit: max)
-            .Select(d => StoreJson.Read<OutboxItem>(d["data"].AsString))
-            .OrderBy(i => i.Id)
-            .ToList();
-        return Task.FromResult(result);
+        lock (gate)
+        {
+            IReadOnlyList<OutboxItem> result = outbox.Find(Query.EQ("delivered", false), limit: max)
+                .Select(d => StoreJson.Read<OutboxItem>(d["data"].AsString))
+                .OrderBy(i => i.Id)
+                .ToList();
+            return Task.FromResult(result);
+        }
     }
 
     public Task MarkDeliveredAsync(long outboxId, CancellationToken ct = default)
     {
-        var doc = outbox.FindById(outboxId);
-        if (doc is not null)
+        lock (gate)
         {
-            doc["delivered"] = true;
-            outbox.Update(doc);
-        }
+            var doc = outbox.FindById(outboxId);
+            if (doc is not null)
+            {
+                doc["delivered"] = true;
+                outbox.Update(doc);
+            }
 
-        return Task.CompletedTask;
+            return Task.CompletedTask;
+        }
     }
 
     public Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default) =>
-        Task.FromResult(cardRefs.FindById($"{chatKey}|{cardKey}")?["ref"].AsString);
+        Locked(() => cardRefs.FindById($"{chatKey}|{cardKey}")?["ref"].AsString);
 
     public Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default)
     {
-        cardRefs.Upsert(new BsonDocument { ["_id"] = $"{chatKey}|{cardKey}", ["ref"] = messageRef });
-        return Task.CompletedTask;
+        lock (gate)
+        {
+            cardRefs.Upsert(new BsonDocument { ["_id"] = $"{chatKey}|{cardKey}", ["ref"] = messageRef });
+            return Task.CompletedTask;
+        }
     }
 
     public Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default)
     {
-        IReadOnlyList<string> result = chats.FindAll().Select(d => d["_id"].AsString).ToList();
-        return Task.FromResult(result);
+        lock (gate)
+        {
+            IReadOnlyList<string> result = chats.FindAll().Select(d => d["_id"].AsString).ToList();
+            return Task.FromResult(result);
+        }
     }
 
     public Task<bool> PingAsync(CancellationToken ct = default)
     {
-        _ = chats.Count();
-        return Task.FromResult(true);
+        lock (gate)
+        {
+            _ = chats.Count();
+            return Task.FromResult(true);
+        }
     }
 
     /// <summary>Every record of the database, for the migration to another store.</summary>
     public StoreSnapshot Export()
+    {
+        lock (gate)
+        {
+            return ExportUnlocked();
+        }
+    }
+
+    private StoreSnapshot ExportUnlocked()
     {
         static List<T> All<T>(ILiteCollection<BsonDocument> collection) =>
             collection.FindAll().Select(d => StoreJson.Read<T>(d["data"].AsString)).ToList();
@@ -261,17 +315,22 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
     public Task ReleaseOutboxChatAsync(string chatKey, CancellationToken ct = default) => Task.CompletedTask;
 
+    /// <summary>
+    /// Closes the file once. The container disposes this store twice (as itself and as <see cref="IGroupPayStore"/>),
+    /// and a checkpoint on a closed database must not touch the file again.
+    /// </summary>
     public void Dispose()
     {
-        db.Checkpoint();
-        db.Dispose();
-    }
+        lock (gate)
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 1)
+            {
+                return;
+            }
 
-    private sealed class NoLock : IAsyncDisposable
-    {
-        public static readonly NoLock Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+            db.Checkpoint();
+            db.Dispose();
+        }
     }
 
     private static T? Read<T>(BsonDocument? doc) where T : class =>
@@ -293,5 +352,12 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         index(doc);
         doc["data"] = json();
         collection.Upsert(doc);
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -8,17 +8,8 @@ public sealed class LiteDbTelegramState(LiteDbStore store) : ITelegramChannelSta
     private readonly LiteDB.ILiteCollection<LiteDB.BsonDocument> entries = store.Collection("telegram");
 
     public IEnumerable<KeyValuePair<string, string>> LoadAll() =>
-        entries.FindAll().Select(d => KeyValuePair.Create(d["_id"].AsString, d["value"].AsString)).ToList();
+        store.Locked(() => entries.FindAll().Select(d => KeyValuePair.Create(d["_id"].AsString, d["value"].AsString)).ToList()).Result;
 
-    public void Put(string key, string? value)
-    {
-        if (value is null)
-        {
-            entries.Delete(key);
-        }
-        else
-        {
-            entries.Upsert(new LiteDB.BsonDocument { ["_id"] = key, ["value"] = value });
-        }
-    }
+    public void Put(string key, string? value) =>
+        _ = store.Locked(() => value is null ? entries.Delete(key) : entries.Upsert(new LiteDB.BsonDocument { ["_id"] = key, ["value"] = value }));
 }

@@ -1,5 +1,6 @@
 using GroupPay.BotHost.Payments;
 using GroupPay.Channels.BotFramework;
+using GroupPay.Channels.Playground;
 using GroupPay.Channels.Telegram;
 using GroupPay.Payments.Providers;
 using Npgsql;
@@ -142,5 +143,60 @@ public sealed class PostgresTelegramState(PostgresStore store) : ITelegramChanne
         }
 
         command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>The playground's groups and kept messages in PostgreSQL.</summary>
+public sealed class PostgresPlaygroundLog(PostgresStore store) : IPlaygroundLog
+{
+    public async Task<IReadOnlyList<PlaygroundGroup>> GroupsAsync(CancellationToken ct = default)
+    {
+        await using var command = store.DataSource.CreateCommand("SELECT data FROM playground_groups ORDER BY id");
+        var groups = new List<PlaygroundGroup>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            groups.Add(StoreJson.Read<PlaygroundGroup>(reader.GetString(0)));
+        }
+
+        return groups;
+    }
+
+    public async Task SaveGroupAsync(PlaygroundGroup group, CancellationToken ct = default)
+    {
+        await using var command = store.DataSource.CreateCommand(
+            "INSERT INTO playground_groups (id, data) VALUES (@id, @d) ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data");
+        command.Parameters.AddWithValue("id", group.Id);
+        command.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Jsonb) { Value = StoreJson.Write(group) });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<PlaygroundMessage>> MessagesAsync(string groupId, int max, CancellationToken ct = default)
+    {
+        await using var command = store.DataSource.CreateCommand(
+            "SELECT data FROM (SELECT data, seq FROM playground_messages WHERE group_id = @g ORDER BY seq DESC LIMIT @m) latest ORDER BY seq");
+        command.Parameters.AddWithValue("g", groupId);
+        command.Parameters.AddWithValue("m", max);
+        var messages = new List<PlaygroundMessage>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            messages.Add(StoreJson.Read<PlaygroundMessage>(reader.GetString(0)));
+        }
+
+        return messages;
+    }
+
+    public async Task SaveMessageAsync(PlaygroundMessage message, CancellationToken ct = default)
+    {
+        await using var command = store.DataSource.CreateCommand("""
+            INSERT INTO playground_messages (id, group_id, seq, data) VALUES (@id, @g, @s, @d)
+            ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, data = EXCLUDED.data
+            """);
+        command.Parameters.AddWithValue("id", $"{message.GroupId}/{message.Id}");
+        command.Parameters.AddWithValue("g", message.GroupId);
+        command.Parameters.AddWithValue("s", message.Sequence);
+        command.Parameters.Add(new NpgsqlParameter("d", NpgsqlDbType.Jsonb) { Value = StoreJson.Write(message) });
+        await command.ExecuteNonQueryAsync(ct);
     }
 }

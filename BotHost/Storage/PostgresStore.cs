@@ -580,6 +580,15 @@ public sealed class PostgresStore : IGroupPayStore, IAsyncDisposable, IDisposabl
             CREATE TABLE telegram_state (
                 key text PRIMARY KEY,
                 value text NOT NULL);
+            CREATE TABLE playground_groups (
+                id text PRIMARY KEY,
+                data jsonb NOT NULL);
+            CREATE TABLE playground_messages (
+                id text PRIMARY KEY,
+                group_id text NOT NULL,
+                seq bigint NOT NULL,
+                data jsonb NOT NULL);
+            CREATE INDEX playground_messages_group ON playground_messages (group_id, seq);
             """),
     ];
 

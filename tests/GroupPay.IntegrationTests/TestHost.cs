@@ -70,17 +70,33 @@ public sealed class TestHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the host on a free port. Under a loaded parallel run, <c>WebApplicationFactory</c> sometimes sets the port
+    /// after Kestrel already started ("Addresses cannot be modified after the server has started"), or the port is
+    /// taken between probing and binding; a fresh factory on a fresh port then starts fine.
+    /// </summary>
     private Factory Start()
     {
-        Port = FreePort();
-        settings["Payments:PublicBaseUrl"] = $"http://127.0.0.1:{Port}";
-        var started = new Factory(settings);
-        // An explicit endpoint rather than UseKestrel(port): the factory's port override clears the server's addresses
-        // after Build, which races the entry point's own start under load ("Addresses cannot be modified …").
-        var port = Port;
-        started.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
-        started.StartServer();
-        return started;
+        for (var attempt = 1; ; attempt++)
+        {
+            Port = FreePort();
+            settings["Payments:PublicBaseUrl"] = $"http://127.0.0.1:{Port}";
+            var started = new Factory(settings);
+            // An explicit endpoint rather than UseKestrel(port): the factory's port override clears the server's addresses
+            // after Build, which races the entry point's own start under load ("Addresses cannot be modified …").
+            var port = Port;
+            started.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+            try
+            {
+                started.StartServer();
+                return started;
+            }
+            catch (Exception exception) when (attempt < 3 && exception is InvalidOperationException or IOException)
+            {
+                // The free port was taken between probing and binding; try another.
+                started.Dispose();
+            }
+        }
     }
 
     private static int FreePort()
