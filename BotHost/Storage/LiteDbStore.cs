@@ -60,6 +60,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             return Task.FromResult(work());
         }
     }
@@ -77,6 +78,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             var query = openOnly ? Query.And(Query.EQ("chat", chatKey), Query.EQ("open", true)) : Query.EQ("chat", chatKey);
             IReadOnlyList<FlowRecord> result = flows.Find(query)
                 .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
@@ -91,6 +93,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             IReadOnlyList<FlowRecord> result = flows.Find(Query.LTE("due", now.UtcTicks), limit: max)
                 .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
                 .ToList();
@@ -108,6 +111,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             IReadOnlyList<Obligation> result = obligations.Find(Query.EQ("chat", chatKey))
                 .Where(d => (!openOnly || d["open"].AsBoolean) && (flowNumber is null || d["flow"].AsInt32 == flowNumber))
                 .Select(d => StoreJson.Read<Obligation>(d["data"].AsString))
@@ -120,6 +124,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             IReadOnlyList<JournalEntry> result = journal.Find(Query.EQ("chat", chatKey))
                 .Select(d => StoreJson.Read<JournalEntry>(d["data"].AsString))
                 .OrderBy(e => e.Sequence)
@@ -135,6 +140,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             if (!db.BeginTrans())
             {
                 throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
@@ -221,6 +227,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             IReadOnlyList<OutboxItem> result = outbox.Find(Query.EQ("delivered", false), limit: max)
                 .Select(d => StoreJson.Read<OutboxItem>(d["data"].AsString))
                 .OrderBy(i => i.Id)
@@ -233,6 +240,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             var doc = outbox.FindById(outboxId);
             if (doc is not null)
             {
@@ -251,6 +259,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             cardRefs.Upsert(new BsonDocument { ["_id"] = $"{chatKey}|{cardKey}", ["ref"] = messageRef });
             return Task.CompletedTask;
         }
@@ -260,6 +269,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             IReadOnlyList<string> result = chats.FindAll().Select(d => d["_id"].AsString).ToList();
             return Task.FromResult(result);
         }
@@ -269,6 +279,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             _ = chats.Count();
             return Task.FromResult(true);
         }
@@ -279,6 +290,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
+            ObjectDisposedException.ThrowIf(disposed == 1, this);
             return ExportUnlocked();
         }
     }
@@ -328,8 +340,16 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 return;
             }
 
-            db.Checkpoint();
-            db.Dispose();
+            // The file must be closed even when the checkpoint fails: a handle left open would let the next process open
+            // the same file while this one still holds it.
+            try
+            {
+                db.Checkpoint();
+            }
+            finally
+            {
+                db.Dispose();
+            }
         }
     }
 
