@@ -60,6 +60,8 @@ public sealed class TelegramOptions
     public string Mode { get; set; } = "Polling";
     public string? WebhookUrl { get; set; }
     public string? WebhookSecret { get; set; }
+    /// <summary>The payment provider token from @BotFather; enables the <c>telegram</c> provider (invoices in the chat). A secret.</summary>
+    public string? PaymentProviderToken { get; set; }
 }
 
 public sealed class StripeOptions

@@ -31,6 +31,17 @@ public static class Secrets
             {
                 Require(environment, "Telegram:WebhookSecret", configuration["Telegram:WebhookSecret"]);
             }
+
+            if (Configured(configuration, "Telegram:PaymentProviderToken"))
+            {
+                Require(environment, "Telegram:PaymentProviderToken", configuration["Telegram:PaymentProviderToken"]);
+            }
+        }
+
+        if (string.Equals(configuration["Payments:Provider"], "telegram", StringComparison.OrdinalIgnoreCase))
+        {
+            Require(environment, "Telegram:Token", configuration["Telegram:Token"]);
+            Require(environment, "Telegram:PaymentProviderToken", configuration["Telegram:PaymentProviderToken"]);
         }
 
         if (Configured(configuration, "Discord:ApplicationId"))

@@ -71,6 +71,7 @@ public static class PaymentEndpoints
         return outcome switch
         {
             OpenOutcome.Redirect redirect => new SeeOther(redirect.Url),
+            OpenOutcome.HostPage when provider.Capabilities.PaysInChat => InvoicePosted(obligation, chat),
             OpenOutcome.HostPage => SandboxCheckout(token, obligation, chat),
             OpenOutcome.Refused refused => RefusedPage(token, obligation, chat, provider, refused.Refusal),
             OpenOutcome.Processing => Page("Processing", "<h1>Your payment is being processed ⏳</h1><p class=\"muted\">The chat card updates once it is confirmed; nothing more to do.</p>"),
@@ -78,12 +79,16 @@ public static class PaymentEndpoints
         };
     }
 
-    /// <summary>Gateways offered on a person-to-person page: a real one when configured; the sandbox only in Development.</summary>
+    /// <summary>
+    /// Gateways offered on a person-to-person page: a real one when configured; the sandbox only in Development; never
+    /// one that pays inside a chat (a Telegram invoice), which only a chat that chose it uses.
+    /// </summary>
     private static IPaymentProvider? GatewayToOffer(PaymentProviders providers, EngineOptions engineOptions) =>
         providers.All.Where(p => Offerable(p, engineOptions)).OrderBy(p => p.Name == SandboxProvider.ProviderName).FirstOrDefault();
 
     private static bool Offerable(IPaymentProvider provider, EngineOptions engineOptions) =>
-        provider.Capabilities.ConfirmsAutomatically && (provider.Name != SandboxProvider.ProviderName || engineOptions.IsDevelopment);
+        provider.Capabilities is { ConfirmsAutomatically: true, PaysInChat: false }
+        && (provider.Name != SandboxProvider.ProviderName || engineOptions.IsDevelopment);
 
     private static IResult RefusedPage(string token, Obligation obligation, ChatRecord chat, IPaymentProvider provider, PaymentRefusal refusal)
     {
@@ -96,7 +101,10 @@ public static class PaymentEndpoints
             RefusalKind.NotRepresentable when obligation.Amount.Currency.Exponent == 3 =>
                 $"{provider.Name} charges {obligation.CurrencyCode} only in amounts whose last decimal is 0, and this debt is {amount}.",
             RefusalKind.NotRepresentable => $"{provider.Name} cannot charge exactly {amount}.",
+            RefusalKind.AboveMaximum when refusal.Maximum is { } maximum =>
+                $"{amount} is above the largest amount {provider.Name} charges in {obligation.CurrencyCode} ({MoneyFormatter.Format(maximum, "en")}).",
             RefusalKind.CurrencyNotSupported => $"{provider.Name} does not take {obligation.CurrencyCode}.",
+            RefusalKind.Unavailable when refusal.Detail is { } detail => detail,
             _ => $"{provider.Name} refused this payment.",
         };
         return Page("Cannot pay by card", $"""
@@ -107,6 +115,14 @@ public static class PaymentEndpoints
             <p><a class="button secondary" href="/pay/{E(token)}?via={PaymentProviders.PersonToPerson}">Pay directly</a></p>
             """, 422);
     }
+
+    /// <summary>An in-chat provider posted (or had already posted) its invoice into the chat; paying happens there.</summary>
+    private static IResult InvoicePosted(Obligation obligation, ChatRecord chat) => Page("Invoice posted", $"""
+        <h1 data-testid="result">An invoice for you was posted in the chat</h1>
+        <div class="amount" data-testid="amount">{E(MoneyFormatter.Format(obligation.Amount, "en"))}</div>
+        <p>{E(Name(chat, obligation.Debtor))} pays {E(Name(chat, obligation.Creditor))} for {E(obligation.Reason)} (#{obligation.FlowNumber}).</p>
+        <p class="muted">Open the chat and tap <b>Pay</b> on the invoice. Only {E(Name(chat, obligation.Debtor))} can pay it; the chat card updates once it is paid.</p>
+        """);
 
     private static IResult SandboxCheckout(string token, Obligation obligation, ChatRecord chat) => Page("Sandbox checkout", $"""
         <p class="muted">Sandbox checkout</p>

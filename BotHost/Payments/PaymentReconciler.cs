@@ -21,8 +21,8 @@ public sealed class PaymentReconciler(
     {
         var now = time.GetUtcNow();
         var looked = 0;
-        // The sandbox's payments live in its signed events, not behind an API worth polling.
-        foreach (var provider in providers.All.Where(p => p.Name != SandboxProvider.ProviderName))
+        // The sandbox's payments live in its signed events, not behind an API worth polling; Telegram has no API to ask.
+        foreach (var provider in providers.All.Where(p => p.Name != SandboxProvider.ProviderName && !p.Capabilities.PaysInChat))
         {
             foreach (var attempt in await records.UnsettledAttemptsAsync(provider.Name, now - options.Value.ReconcileAfter, BatchSize, ct))
             {

@@ -72,7 +72,13 @@ public sealed class PaymentService(
             var pay = $"{engineOptions.PublicBaseUrl.TrimEnd('/')}/pay/{payToken}";
             var request = new PaymentRequest(
                 PaymentAttempt.AttemptId(obligation.Id, number), obligation.Id, obligation.ChatKey, obligation.Amount,
-                Describe(obligation, chat), now + stripeOptions.Value.SessionLifetime, new Uri(pay + "/done"), new Uri(pay + "/cancelled"));
+                Describe(obligation, chat), now + stripeOptions.Value.SessionLifetime, new Uri(pay + "/done"), new Uri(pay + "/cancelled"))
+            {
+                PayToken = payToken,
+                DebtorName = Name(chat, obligation.Debtor),
+                CreditorName = Name(chat, obligation.Creditor),
+                Reason = $"{obligation.Reason} (#{obligation.FlowNumber})",
+            };
             PaymentHandle handle;
             try
             {
@@ -140,9 +146,8 @@ public sealed class PaymentService(
         return state;
     }
 
-    private static string Describe(Obligation obligation, ChatRecord chat)
-    {
-        string Name(string member) => chat.Members.Find(m => m.Key == member)?.Name ?? member;
-        return $"{obligation.Reason} (#{obligation.FlowNumber}): {Name(obligation.Debtor)} → {Name(obligation.Creditor)}";
-    }
+    private static string Describe(Obligation obligation, ChatRecord chat) =>
+        $"{obligation.Reason} (#{obligation.FlowNumber}): {Name(chat, obligation.Debtor)} → {Name(chat, obligation.Creditor)}";
+
+    private static string Name(ChatRecord chat, string member) => chat.Members.Find(m => m.Key == member)?.Name ?? member;
 }

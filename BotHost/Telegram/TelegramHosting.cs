@@ -5,6 +5,8 @@ using GroupPay.BotHost.Hosting;
 using GroupPay.BotHost.Storage;
 using GroupPay.Channels.Abstractions;
 using GroupPay.Channels.Telegram;
+using GroupPay.Payments.Providers;
+using GroupPay.Payments.Providers.Telegram;
 using Microsoft.Extensions.Options;
 using Telegram.Bot;
 using Telegram.Bot.Serialization;
@@ -12,7 +14,10 @@ using Telegram.Bot.Types;
 
 namespace GroupPay.BotHost.Telegram;
 
-/// <summary>The Telegram channel in the host: the client, the sender, the update handler, polling or the webhook.</summary>
+/// <summary>
+/// The Telegram channel in the host: the client, the sender, the update handler, polling or the webhook, and Telegram
+/// invoices as a payment provider when <c>Telegram:PaymentProviderToken</c> is set.
+/// </summary>
 public static class TelegramHosting
 {
     public const string WebhookPath = "/api/telegram/webhook";
@@ -42,6 +47,15 @@ public static class TelegramHosting
             return sender;
         });
         builder.Services.AddSingleton<IChannelSender>(services => services.GetRequiredService<TelegramSender>());
+        builder.Services.AddSingleton(new TelegramInvoiceSettings(options.PaymentProviderToken));
+        builder.Services.AddSingleton(services =>
+            ActivatorUtilities.CreateInstance<TelegramInvoices>(services, new TurnRunner(services.GetRequiredService<Turns>().HandleAsync)));
+        if (!string.IsNullOrWhiteSpace(options.PaymentProviderToken))
+        {
+            builder.Services.AddSingleton<IPaymentProvider>(services =>
+                new TelegramInvoiceProvider(services.GetRequiredService<TelegramInvoices>(), services.GetRequiredService<TimeProvider>()));
+        }
+
         builder.Services.AddSingleton(services =>
         {
             var turns = services.GetRequiredService<Turns>();

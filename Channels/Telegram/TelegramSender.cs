@@ -2,10 +2,13 @@ using System.Globalization;
 using System.Text;
 using GroupPay.Channels.Abstractions;
 using GroupPay.Dialogs.Engine;
+using GroupPay.Payments.Providers;
+using GroupPay.Payments.Providers.Telegram;
 using global::Telegram.Bot;
 using global::Telegram.Bot.Exceptions;
 using global::Telegram.Bot.Types;
 using global::Telegram.Bot.Types.Enums;
+using global::Telegram.Bot.Types.Payments;
 using Microsoft.Extensions.Logging;
 
 namespace GroupPay.Channels.Telegram;
@@ -46,6 +49,40 @@ public sealed class TelegramSender(
             logger.LogWarning("Telegram refused to deliver to {ChatKey} ({Reason}); no more messages go there", item.ChatKey, exception.Message);
             chats.SetStopped(item.ChatKey, true);
             return existingMessageRef;
+        }
+    }
+
+    /// <summary>
+    /// Posts an invoice (<c>sendInvoice</c>) in the chat's rate-limited turn, as any message to the chat. No start
+    /// parameter, so the invoice is paid right there; the pre-checkout check decides who may pay it.
+    /// </summary>
+    /// <exception cref="PaymentRefusedException">The bot can no longer write to the chat.</exception>
+    public async Task<string> SendInvoiceAsync(TelegramInvoice invoice, string providerToken, CancellationToken ct)
+    {
+        if (chats.IsStopped(invoice.ChatKey))
+        {
+            throw new PaymentRefusedException(new PaymentRefusal(RefusalKind.Unavailable,
+                Detail: "The bot can no longer post in this Telegram chat, so it cannot send the invoice there. Pay directly instead."));
+        }
+
+        try
+        {
+            var message = await CallAsync(invoice.ChatKey, chatId => bot.SendInvoice(chatId, invoice.Title, invoice.Description, invoice.Payload,
+                invoice.Currency, [new LabeledPrice(invoice.Label, invoice.Amount)], providerToken, cancellationToken: ct), ct);
+            return Ref(message);
+        }
+        catch (ApiRequestException exception) when (exception.ErrorCode == 403)
+        {
+            logger.LogWarning("Telegram refused an invoice for {ChatKey} ({Reason}); no more messages go there", invoice.ChatKey, exception.Message);
+            chats.SetStopped(invoice.ChatKey, true);
+            throw new PaymentRefusedException(new PaymentRefusal(RefusalKind.Unavailable,
+                Detail: "The bot can no longer post in this Telegram chat, so it cannot send the invoice there. Pay directly instead."));
+        }
+        catch (ApiRequestException exception) when (exception.ErrorCode == 400)
+        {
+            logger.LogWarning("Telegram refused an invoice for {ChatKey} ({Reason})", invoice.ChatKey, exception.Message);
+            throw new PaymentRefusedException(new PaymentRefusal(RefusalKind.Unavailable,
+                Detail: "Telegram did not accept the invoice for this debt (the bot's payment provider may not take this currency or amount). Pay directly instead."));
         }
     }
 

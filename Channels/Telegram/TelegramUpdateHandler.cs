@@ -13,8 +13,9 @@ public delegate Task<TurnResult> TurnRunner(Inbound inbound, CancellationToken c
 
 /// <summary>
 /// Maps one Telegram <see cref="Update"/> to the engine: text (commands, mentions), button presses, the bot being added to
-/// or removed from a chat, and group migration. The same code serves polling and the webhook; an update's effects are
-/// committed (or known to be a duplicate) when <see cref="HandleAsync"/> returns, so its offset may then be confirmed.
+/// or removed from a chat, group migration, and invoice payments (<see cref="TelegramInvoices"/>). The same code serves
+/// polling and the webhook; an update's effects are committed (or known to be a duplicate) when <see cref="HandleAsync"/>
+/// returns, so its offset may then be confirmed.
 /// </summary>
 public sealed class TelegramUpdateHandler(
     ITelegramBotClient bot,
@@ -22,11 +23,11 @@ public sealed class TelegramUpdateHandler(
     TelegramChats chats,
     TelegramAdmins admins,
     IGroupPayStore store,
+    TelegramInvoices invoices,
     TurnRunner turns,
     ILogger<TelegramUpdateHandler> logger)
 {
     public const string InvalidButton = "This button is no longer valid.";
-    public const string InvoicesNotEnabled = "Telegram payments are not enabled for this bot; use the pay link in the chat.";
 
     /// <summary>Update types the bot asks Telegram for (webhook and polling alike).</summary>
     public static readonly UpdateType[] AllowedUpdates =
@@ -51,7 +52,7 @@ public sealed class TelegramUpdateHandler(
                 await OnMembershipAsync(update, membership, ct);
                 break;
             case { PreCheckoutQuery: { } checkout }:
-                await bot.AnswerPreCheckoutQuery(checkout.Id, InvoicesNotEnabled, ct);
+                await invoices.AnswerAsync(checkout, ct);
                 break;
         }
     }
@@ -72,6 +73,12 @@ public sealed class TelegramUpdateHandler(
         if (message.MigrateFromChatId is { } from)
         {
             chats.Migrate(from, message.Chat.Id);
+            return;
+        }
+
+        if (message.SuccessfulPayment is { } payment)
+        {
+            await invoices.OnPaidAsync(message, payment, ct);
             return;
         }
 

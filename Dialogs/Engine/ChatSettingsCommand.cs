@@ -33,6 +33,9 @@ internal static class ChatSettingsCommand
                 settings.MaxAmountMinor = null;
                 Saved(context, key, currency.Code);
                 break;
+            case "provider" when value.Equals("telegram", StringComparison.OrdinalIgnoreCase) && !context.Chat.Key.StartsWith("telegram:", StringComparison.Ordinal):
+                context.Refuse(text.Format("settings.provider-telegram-only"), fromButton: false);
+                break;
             case "provider" when Providers.Contains(value.ToLowerInvariant()):
                 settings.Provider = value.ToLowerInvariant();
                 Saved(context, key, settings.Provider);

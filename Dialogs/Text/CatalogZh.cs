@@ -169,6 +169,7 @@ internal static class CatalogZh
         ["settings.show"] = "⚙️ 设置\n货币 currency：{0}\n支付方式 provider：{1}\n谁能发起 who-can-start：{2}\n上限 max-amount：{3}\n语言 language：{4}\n提醒 reminders：{5}\n管理员 admins：{6}",
         ["settings.saved"] = "⚙️ {0} 已设为 {1}。",
         ["settings.bad-value"] = "“{1}”不是 {0} 的有效值。例如：{2}",
+        ["settings.provider-telegram-only"] = "Telegram 账单只能在 Telegram 聊天中使用。这里请选择 sandbox、stripe 或 p2p：/settings provider p2p",
         ["settings.admin-added"] = "{0} 现在是管理员。",
         ["settings.admin-removed"] = "{0} 不再是管理员。",
         ["settings.admin-unknown"] = "还没在本群见过 {0}，请他先发一句话。",

@@ -40,6 +40,12 @@ public sealed record ProviderCapabilities(
     Func<Currency, Money?> MinimumAmount,
     Func<Money, bool> Representable)
 {
+    /// <summary>The largest amount it charges in a currency, when it has one.</summary>
+    public Func<Currency, Money?> MaximumAmount { get; init; } = _ => null;
+
+    /// <summary>The payment happens inside the chat (an invoice posted there), not on a page the payer is sent to.</summary>
+    public bool PaysInChat { get; init; }
+
     /// <summary>The reason this amount cannot be paid through the provider, or null when it can.</summary>
     public PaymentRefusal? Check(Money amount)
     {
@@ -53,14 +59,26 @@ public sealed record ProviderCapabilities(
             return new PaymentRefusal(RefusalKind.BelowMinimum, minimum);
         }
 
+        if (MaximumAmount(amount.Currency) is { } maximum && amount > maximum)
+        {
+            return new PaymentRefusal(RefusalKind.AboveMaximum, Maximum: maximum);
+        }
+
         return Representable(amount) ? null : new PaymentRefusal(RefusalKind.NotRepresentable);
     }
 }
 
-public enum RefusalKind { CurrencyNotSupported, BelowMinimum, NotRepresentable, Rejected }
+/// <summary>
+/// Why a payment cannot be made. <see cref="Unavailable"/>: the provider cannot serve this chat at all; its
+/// <see cref="PaymentRefusal.Detail"/> is written for the payer.
+/// </summary>
+public enum RefusalKind { CurrencyNotSupported, BelowMinimum, NotRepresentable, Rejected, AboveMaximum, Unavailable }
 
-/// <summary>Why a provider will not take a payment; <paramref name="Minimum"/> is set for <see cref="RefusalKind.BelowMinimum"/>.</summary>
-public sealed record PaymentRefusal(RefusalKind Kind, Money? Minimum = null, string? Detail = null);
+/// <summary>
+/// Why a provider will not take a payment; <paramref name="Minimum"/> is set for <see cref="RefusalKind.BelowMinimum"/>,
+/// <paramref name="Maximum"/> for <see cref="RefusalKind.AboveMaximum"/>.
+/// </summary>
+public sealed record PaymentRefusal(RefusalKind Kind, Money? Minimum = null, string? Detail = null, Money? Maximum = null);
 
 public sealed class PaymentRefusedException(PaymentRefusal refusal)
     : Exception($"The provider refused the payment: {refusal.Kind}.")
@@ -77,7 +95,15 @@ public sealed record PaymentRequest(
     string Description,
     DateTimeOffset ExpiresAt,
     Uri SuccessUrl,
-    Uri CancelUrl);
+    Uri CancelUrl)
+{
+    /// <summary>The obligation's pay-link token; an in-chat invoice carries it back as its payload.</summary>
+    public string? PayToken { get; init; }
+    public string? DebtorName { get; init; }
+    public string? CreditorName { get; init; }
+    /// <summary>What the debt is for, with its flow number: "Dinner (#3)".</summary>
+    public string? Reason { get; init; }
+}
 
 /// <summary>A created payment: where to send the payer (null when the host shows its own page), and its gateway id.</summary>
 public sealed record PaymentHandle(string Provider, string Reference, Uri? RedirectUrl, DateTimeOffset? ExpiresAt);

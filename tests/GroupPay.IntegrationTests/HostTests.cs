@@ -222,6 +222,8 @@ public sealed class StartupTests
 {
     [Theory]
     [InlineData("Telegram:WebhookSecret", "Telegram:Token", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "Telegram:Mode", "Webhook")]
+    [InlineData("Telegram:PaymentProviderToken", "Telegram:Token", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "Payments:Provider", "telegram")]
+    [InlineData("Telegram:PaymentProviderToken", "Telegram:Token", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", "Telegram:PaymentProviderToken", "changeme")]
     [InlineData("Admin:ApiKey", "Admin:ApiKey", "changeme", null, null)]
     [InlineData("Stripe:WebhookSecret", "Stripe:SecretKey", "sk_test_0000000000", null, null)]
     [InlineData("Discord:PublicKey", "Discord:ApplicationId", "1234567890", null, null)]

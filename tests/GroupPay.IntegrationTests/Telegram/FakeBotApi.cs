@@ -31,7 +31,7 @@ public sealed class FakeBotApi : IAsyncDisposable
     public const long BotId = 7172552019;
     public const string BotUsername = "GroupPayTestBot";
 
-    private static readonly string[] MessageMethods = ["sendMessage", "editMessageText", "sendDocument", "editMessageReplyMarkup"];
+    private static readonly string[] MessageMethods = ["sendMessage", "editMessageText", "sendDocument", "editMessageReplyMarkup", "sendInvoice"];
     private readonly WebApplication app;
     private readonly Lock gate = new();
     private readonly List<ApiCall> calls = [];
@@ -207,6 +207,11 @@ public sealed class FakeBotApi : IAsyncDisposable
                     var messageId = nextMessageId++;
                     Chat(chatId)[messageId] = (text, p["reply_markup"]?.ToJsonString());
                     return Ok(Message(chatId, messageId, text), messageId);
+                case "sendInvoice":
+                    var invoiceId = nextMessageId++;
+                    var title = p["title"]?.GetValue<string>() ?? "";
+                    Chat(chatId)[invoiceId] = (title, null);
+                    return Ok(Message(chatId, invoiceId, title), invoiceId);
                 case "editMessageText":
                     var editId = p["message_id"]!.GetValue<int>();
                     if (!Chat(chatId).TryGetValue(editId, out var current))

@@ -220,6 +220,42 @@ public sealed class TelegramHarness : IAsyncDisposable
         },
     }.ToJsonString();
 
+    /// <summary>A <c>pre_checkout_query</c>, as in payments.md §2.3.</summary>
+    public static string PreCheckout(TgUser from, string payload, string currency, long totalAmount, string? queryId = null) => new JsonObject
+    {
+        ["update_id"] = NextUpdateId(),
+        ["pre_checkout_query"] = new JsonObject
+        {
+            ["id"] = queryId ?? $"pcq{Guid.NewGuid():N}",
+            ["from"] = from.Json(),
+            ["currency"] = currency,
+            ["total_amount"] = totalAmount,
+            ["invoice_payload"] = payload,
+        },
+    }.ToJsonString();
+
+    /// <summary>The service message Telegram sends once an invoice is paid, as in payments.md §2.3.</summary>
+    public static string SuccessfulPayment(
+        long chatId, TgUser from, string payload, string currency, long totalAmount, string telegramChargeId, string providerChargeId, int? updateId = null) => new JsonObject
+    {
+        ["update_id"] = updateId ?? NextUpdateId(),
+        ["message"] = new JsonObject
+        {
+            ["message_id"] = Interlocked.Increment(ref nextMessageId),
+            ["from"] = from.Json(),
+            ["chat"] = Chat(chatId),
+            ["date"] = 1737280700,
+            ["successful_payment"] = new JsonObject
+            {
+                ["currency"] = currency,
+                ["total_amount"] = totalAmount,
+                ["invoice_payload"] = payload,
+                ["telegram_payment_charge_id"] = telegramChargeId,
+                ["provider_payment_charge_id"] = providerChargeId,
+            },
+        },
+    }.ToJsonString();
+
     private static JsonObject Chat(long chatId) => chatId < 0
         ? new JsonObject { ["id"] = chatId, ["title"] = "Uncouth", ["type"] = "supergroup" }
         : new JsonObject { ["id"] = chatId, ["first_name"] = "Private", ["type"] = "private" };
