@@ -65,7 +65,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     }
 
     public Task<bool> IsProcessedAsync(string dedupeKey, CancellationToken ct = default) =>
-        Locked(() => dedupe.Exists(Query.EQ("_id", dedupeKey)));
+        Locked(() => dedupe.FindById(dedupeKey) is not null);
 
     public Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default) =>
         Locked(() => Read<ChatRecord>(chats.FindById(chatKey)));
@@ -77,7 +77,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
-            var query = openOnly ? Query.And(Query.EQ("chat", chatKey), Query.EQ("open", true)) : Query.EQ("chat", chatKey);
+            var query = openOnly ? BsonExpression.Create("$.chat = @0 AND $.open = true", chatKey) : LiteQuery.Eq("chat", chatKey);
             IReadOnlyList<FlowRecord> result = flows.Find(query)
                 .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
                 .OrderByDescending(f => f.Number)
@@ -91,7 +91,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
-            IReadOnlyList<FlowRecord> result = flows.Find(Query.LTE("due", now.UtcTicks), limit: max)
+            IReadOnlyList<FlowRecord> result = flows.Find(LiteQuery.Lte("due", now.UtcTicks), limit: max)
                 .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
                 .ToList();
             return Task.FromResult(result);
@@ -102,13 +102,13 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         Locked(() => Read<Obligation>(obligations.FindById(id)));
 
     public Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default) =>
-        Locked(() => Read<Obligation>(obligations.FindOne(Query.EQ("pay", payToken))));
+        Locked(() => Read<Obligation>(obligations.FindOne(LiteQuery.Eq("pay", payToken))));
 
     public Task<IReadOnlyList<Obligation>> ObligationsAsync(string chatKey, int? flowNumber, bool openOnly, CancellationToken ct = default)
     {
         lock (gate)
         {
-            IReadOnlyList<Obligation> result = obligations.Find(Query.EQ("chat", chatKey))
+            IReadOnlyList<Obligation> result = obligations.Find(LiteQuery.Eq("chat", chatKey))
                 .Where(d => (!openOnly || d["open"].AsBoolean) && (flowNumber is null || d["flow"].AsInt32 == flowNumber))
                 .Select(d => StoreJson.Read<Obligation>(d["data"].AsString))
                 .ToList();
@@ -120,7 +120,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
-            IReadOnlyList<JournalEntry> result = journal.Find(Query.EQ("chat", chatKey))
+            IReadOnlyList<JournalEntry> result = journal.Find(LiteQuery.Eq("chat", chatKey))
                 .Select(d => StoreJson.Read<JournalEntry>(d["data"].AsString))
                 .OrderBy(e => e.Sequence)
                 .ToList();
@@ -142,7 +142,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
             try
             {
-                if (dedupe.Exists(Query.EQ("_id", commit.DedupeKey)))
+                if (dedupe.FindById(commit.DedupeKey) is not null)
                 {
                     throw new ConcurrencyException($"Turn {commit.DedupeKey} was already committed.");
                 }
@@ -221,7 +221,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
-            IReadOnlyList<OutboxItem> result = outbox.Find(Query.EQ("delivered", false), limit: max)
+            IReadOnlyList<OutboxItem> result = outbox.Find(LiteQuery.Eq("delivered", false), limit: max)
                 .Select(d => StoreJson.Read<OutboxItem>(d["data"].AsString))
                 .OrderBy(i => i.Id)
                 .ToList();
