@@ -20,6 +20,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private readonly ILiteCollection<BsonDocument> outbox;
     private readonly ILiteCollection<BsonDocument> cardRefs;
     private readonly Lock gate = new();
+    private readonly Lock queueGate = new();
+    private List<PendingWrite> queue = [];
     private int disposed;
 
     public LiteDbStore(string path)
@@ -131,89 +133,132 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     public Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default) =>
         Locked(() => Read<ButtonToken>(tokens.FindById(token)));
 
-    public Task CommitAsync(TurnCommit commit, CancellationToken ct = default)
+    /// <summary>
+    /// Commits a turn in a group commit: turns of other chats that arrive while a transaction is being written wait
+    /// for the lock, and the first of them to get it writes all that are queued in one transaction (one log write and
+    /// one flush instead of one each). Each caller returns only after the transaction holding its turn committed, and
+    /// a turn that cannot commit (already committed, changed under it) fails alone, as it would on its own.
+    /// </summary>
+    public Task CommitAsync(TurnCommit commit, CancellationToken ct = default) => Write(new TurnWrite(this, commit));
+
+    private Task Write(PendingWrite write)
     {
+        lock (queueGate)
+        {
+            queue.Add(write);
+        }
+
         lock (gate)
         {
-            if (!db.BeginTrans())
+            if (!write.Done)
             {
-                throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
-            }
+                List<PendingWrite> batch;
+                lock (queueGate)
+                {
+                    batch = queue;
+                    queue = [];
+                }
 
+                WriteBatch(batch);
+            }
+        }
+
+        return write.Error is null ? Task.CompletedTask : Task.FromException(write.Error);
+    }
+
+    /// <summary>
+    /// Writes queued work in one transaction. Work touching a key that earlier work of the batch touched waits for a
+    /// transaction of its own; if the shared transaction fails, it is rolled back and every piece is written alone, so
+    /// one bad turn cannot take the others with it.
+    /// </summary>
+    private void WriteBatch(List<PendingWrite> batch)
+    {
+        var alone = batch;
+        if (batch.Count > 1 && disposed == 0)
+        {
+            alone = [];
+            var touched = new HashSet<string>(StringComparer.Ordinal);
+            var applied = new List<PendingWrite>(batch.Count);
+            BeginTransaction();
             try
             {
-                if (dedupe.FindById(commit.DedupeKey) is not null)
+                foreach (var write in batch)
                 {
-                    throw new ConcurrencyException($"Turn {commit.DedupeKey} was already committed.");
-                }
-
-                dedupe.Insert(new BsonDocument { ["_id"] = commit.DedupeKey, ["at"] = DateTime.UtcNow.Ticks });
-                if (commit.ChatChanged)
-                {
-                    SaveVersioned(chats, commit.Chat.Key, commit.Chat.Version, v => commit.Chat.Version = v, doc => { }, () => StoreJson.Write(commit.Chat));
-                }
-
-                foreach (var flow in commit.Flows)
-                {
-                    SaveVersioned(flows, flow.Id, flow.Version, v => flow.Version = v, doc =>
+                    if (write.Keys.Any(touched.Contains))
                     {
-                        doc["chat"] = flow.ChatKey;
-                        doc["num"] = flow.Number;
-                        doc["open"] = flow.IsOpen;
-                        doc["due"] = flow.IsOpen && flow.DueAt is { } due ? due.UtcTicks : long.MaxValue;
-                    }, () => StoreJson.Write(flow));
-                }
+                        alone.Add(write);
+                        continue;
+                    }
 
-                foreach (var obligation in commit.Obligations)
-                {
-                    obligations.Upsert(new BsonDocument
+                    if (write.Validate() is { } refused)
                     {
-                        ["_id"] = obligation.Id,
-                        ["chat"] = obligation.ChatKey,
-                        ["flow"] = obligation.FlowNumber,
-                        ["open"] = obligation.IsOpen,
-                        ["pay"] = obligation.PayToken,
-                        ["data"] = StoreJson.Write(obligation),
-                    });
-                }
+                        write.Finish(refused);
+                        continue;
+                    }
 
-                foreach (var entry in commit.Entries)
-                {
-                    journal.Insert(new BsonDocument
-                    {
-                        ["_id"] = $"{entry.ChatKey}/{entry.Sequence:D12}",
-                        ["chat"] = entry.ChatKey,
-                        ["seq"] = entry.Sequence,
-                        ["data"] = StoreJson.Write(entry),
-                    });
-                }
-
-                foreach (var token in commit.Tokens)
-                {
-                    tokens.Insert(new BsonDocument { ["_id"] = token.Token, ["data"] = StoreJson.Write(token) });
-                }
-
-                foreach (var item in commit.Outbox)
-                {
-                    var doc = new BsonDocument { ["chat"] = item.ChatKey, ["delivered"] = false, ["data"] = "" };
-                    item.Id = outbox.Insert(doc).AsInt64;
-                    doc["data"] = StoreJson.Write(item);
-                    outbox.Update(doc);
+                    write.Apply();
+                    applied.Add(write);
+                    touched.UnionWith(write.Keys);
                 }
 
                 db.Commit();
-                return Task.CompletedTask;
+                applied.ForEach(w => w.Finish(null));
             }
-            catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+            catch (Exception)
             {
                 db.Rollback();
-                throw new ConcurrencyException($"Turn {commit.DedupeKey} raced another writer: {exception.Message}");
+                applied.ForEach(w => w.Undo());
+                alone = batch.Where(w => !w.Done).ToList();
             }
-            catch
+        }
+
+        foreach (var write in alone)
+        {
+            WriteAlone(write);
+        }
+    }
+
+    private void WriteAlone(PendingWrite write)
+    {
+        if (disposed != 0)
+        {
+            write.Finish(new ObjectDisposedException(nameof(LiteDbStore)));
+            return;
+        }
+
+        BeginTransaction();
+        try
+        {
+            if (write.Validate() is { } refused)
             {
                 db.Rollback();
-                throw;
+                write.Finish(refused);
+                return;
             }
+
+            write.Apply();
+            db.Commit();
+            write.Finish(null);
+        }
+        catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            db.Rollback();
+            write.Undo();
+            write.Finish(new ConcurrencyException($"{write.Describe()} raced another writer: {exception.Message}"));
+        }
+        catch (Exception exception)
+        {
+            db.Rollback();
+            write.Undo();
+            write.Finish(exception);
+        }
+    }
+
+    private void BeginTransaction()
+    {
+        if (!db.BeginTrans())
+        {
+            throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
         }
     }
 
@@ -229,9 +274,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
     }
 
-    public Task MarkDeliveredAsync(long outboxId, CancellationToken ct = default)
-    {
-        lock (gate)
+    public Task MarkDeliveredAsync(long outboxId, CancellationToken ct = default) =>
+        Write(new SimpleWrite($"outbox/{outboxId}", () =>
         {
             var doc = outbox.FindById(outboxId);
             if (doc is not null)
@@ -239,22 +283,14 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 doc["delivered"] = true;
                 outbox.Update(doc);
             }
-
-            return Task.CompletedTask;
-        }
-    }
+        }));
 
     public Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default) =>
         Locked(() => cardRefs.FindById($"{chatKey}|{cardKey}")?["ref"].AsString);
 
-    public Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default)
-    {
-        lock (gate)
-        {
-            cardRefs.Upsert(new BsonDocument { ["_id"] = $"{chatKey}|{cardKey}", ["ref"] = messageRef });
-            return Task.CompletedTask;
-        }
-    }
+    public Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default) =>
+        Write(new SimpleWrite($"cardref/{chatKey}|{cardKey}", () =>
+            cardRefs.Upsert(new BsonDocument { ["_id"] = $"{chatKey}|{cardKey}", ["ref"] = messageRef })));
 
     public Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default)
     {
@@ -333,6 +369,64 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
     }
 
+    /// <summary>The writes of one turn, inside a transaction the caller opened.</summary>
+    private void ApplyTurn(TurnCommit commit)
+    {
+        dedupe.Insert(new BsonDocument { ["_id"] = commit.DedupeKey, ["at"] = DateTime.UtcNow.Ticks });
+        if (commit.ChatChanged)
+        {
+            SaveVersioned(chats, commit.Chat.Key, commit.Chat.Version, v => commit.Chat.Version = v, doc => { }, () => StoreJson.Write(commit.Chat));
+        }
+
+        foreach (var flow in commit.Flows)
+        {
+            SaveVersioned(flows, flow.Id, flow.Version, v => flow.Version = v, doc =>
+            {
+                doc["chat"] = flow.ChatKey;
+                doc["num"] = flow.Number;
+                doc["open"] = flow.IsOpen;
+                doc["due"] = flow.IsOpen && flow.DueAt is { } due ? due.UtcTicks : long.MaxValue;
+            }, () => StoreJson.Write(flow));
+        }
+
+        foreach (var obligation in commit.Obligations)
+        {
+            obligations.Upsert(new BsonDocument
+            {
+                ["_id"] = obligation.Id,
+                ["chat"] = obligation.ChatKey,
+                ["flow"] = obligation.FlowNumber,
+                ["open"] = obligation.IsOpen,
+                ["pay"] = obligation.PayToken,
+                ["data"] = StoreJson.Write(obligation),
+            });
+        }
+
+        foreach (var entry in commit.Entries)
+        {
+            journal.Insert(new BsonDocument
+            {
+                ["_id"] = $"{entry.ChatKey}/{entry.Sequence:D12}",
+                ["chat"] = entry.ChatKey,
+                ["seq"] = entry.Sequence,
+                ["data"] = StoreJson.Write(entry),
+            });
+        }
+
+        foreach (var token in commit.Tokens)
+        {
+            tokens.Insert(new BsonDocument { ["_id"] = token.Token, ["data"] = StoreJson.Write(token) });
+        }
+
+        foreach (var item in commit.Outbox)
+        {
+            var doc = new BsonDocument { ["chat"] = item.ChatKey, ["delivered"] = false, ["data"] = "" };
+            item.Id = outbox.Insert(doc).AsInt64;
+            doc["data"] = StoreJson.Write(item);
+            outbox.Update(doc);
+        }
+    }
+
     private static T? Read<T>(BsonDocument? doc) where T : class =>
         doc is null ? null : StoreJson.Read<T>(doc["data"].AsString);
 
@@ -352,6 +446,104 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         index(doc);
         doc["data"] = json();
         collection.Upsert(doc);
+    }
+
+    /// <summary>Database work waiting for the group commit: the keys it writes, a check before writing, the writes.</summary>
+    private abstract class PendingWrite
+    {
+        public abstract IReadOnlyList<string> Keys { get; }
+        public bool Done { get; private set; }
+        public Exception? Error { get; private set; }
+
+        /// <summary>Why this work must not be written (a read inside the transaction), or null.</summary>
+        public virtual Exception? Validate() => null;
+
+        public abstract void Apply();
+
+        /// <summary>Puts back what <see cref="Apply"/> changed in the caller's objects when its transaction rolled back.</summary>
+        public virtual void Undo()
+        {
+        }
+
+        public virtual string Describe() => Keys[0];
+
+        public void Finish(Exception? error)
+        {
+            Error = error;
+            Done = true;
+        }
+    }
+
+    private sealed class SimpleWrite(string key, Action apply) : PendingWrite
+    {
+        public override IReadOnlyList<string> Keys { get; } = [key];
+
+        public override void Apply() => apply();
+    }
+
+    private sealed class TurnWrite : PendingWrite
+    {
+        private readonly LiteDbStore store;
+        private readonly TurnCommit commit;
+        private readonly long chatVersion;
+        private readonly long[] flowVersions;
+
+        public TurnWrite(LiteDbStore store, TurnCommit commit)
+        {
+            this.store = store;
+            this.commit = commit;
+            chatVersion = commit.Chat.Version;
+            flowVersions = commit.Flows.Select(f => f.Version).ToArray();
+            Keys =
+            [
+                "dedupe/" + commit.DedupeKey,
+                "chat/" + commit.Chat.Key,
+                .. commit.Flows.Select(f => "flow/" + f.Id),
+                .. commit.Obligations.Select(o => "obligation/" + o.Id),
+                .. commit.Tokens.Select(t => "token/" + t.Token),
+            ];
+        }
+
+        public override IReadOnlyList<string> Keys { get; }
+
+        public override string Describe() => $"Turn {commit.DedupeKey}";
+
+        public override Exception? Validate()
+        {
+            if (store.dedupe.FindById(commit.DedupeKey) is not null)
+            {
+                return new ConcurrencyException($"Turn {commit.DedupeKey} was already committed.");
+            }
+
+            if (commit.ChatChanged && StoredVersion(store.chats, commit.Chat.Key) != commit.Chat.Version)
+            {
+                return new ConcurrencyException($"{commit.Chat.Key} changed under this turn.");
+            }
+
+            foreach (var flow in commit.Flows)
+            {
+                if (StoredVersion(store.flows, flow.Id) != flow.Version)
+                {
+                    return new ConcurrencyException($"{flow.Id} changed under this turn.");
+                }
+            }
+
+            return null;
+        }
+
+        public override void Apply() => store.ApplyTurn(commit);
+
+        public override void Undo()
+        {
+            commit.Chat.Version = chatVersion;
+            for (var i = 0; i < flowVersions.Length; i++)
+            {
+                commit.Flows[i].Version = flowVersions[i];
+            }
+        }
+
+        private static long StoredVersion(ILiteCollection<BsonDocument> collection, string id) =>
+            collection.FindById(id) is { } stored ? stored["v"].AsInt64 : 0;
     }
 
     private sealed class NoLock : IAsyncDisposable
