@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using GroupPay.Dialogs.Engine;
 using GroupPay.Payments;
 using LiteDB;
@@ -10,6 +11,8 @@ namespace GroupPay.BotHost.Storage;
 /// </summary>
 public sealed class LiteDbStore : IGroupPayStore, IDisposable
 {
+    /// <summary>Most pieces of work in one transaction, so one transaction stays short.</summary>
+    private const int MaxBatch = 256;
     private readonly LiteDatabase db;
     private readonly ILiteCollection<BsonDocument> chats;
     private readonly ILiteCollection<BsonDocument> flows;
@@ -20,8 +23,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private readonly ILiteCollection<BsonDocument> outbox;
     private readonly ILiteCollection<BsonDocument> cardRefs;
     private readonly Lock gate = new();
-    private readonly Lock queueGate = new();
-    private List<PendingWrite> queue = [];
+    private readonly BlockingCollection<PendingWrite> writes = [];
+    private readonly Thread writer;
     private int disposed;
 
     public LiteDbStore(string path)
@@ -47,6 +50,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         obligations.EnsureIndex("pay", unique: true);
         journal.EnsureIndex("chat");
         outbox.EnsureIndex("delivered");
+        writer = new Thread(WriteLoop) { IsBackground = true, Name = "LiteDB group commit" };
+        writer.Start();
     }
 
     /// <summary>A collection of the same database, for the host's other small stores (the playground's transcript).</summary>
@@ -134,36 +139,55 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         Locked(() => Read<ButtonToken>(tokens.FindById(token)));
 
     /// <summary>
-    /// Commits a turn in a group commit: turns of other chats that arrive while a transaction is being written wait
-    /// for the lock, and the first of them to get it writes all that are queued in one transaction (one log write and
-    /// one flush instead of one each). Each caller returns only after the transaction holding its turn committed, and
-    /// a turn that cannot commit (already committed, changed under it) fails alone, as it would on its own.
+    /// Commits a turn in a group commit: the turn waits (without holding a thread) for the store's one writer thread,
+    /// which writes every turn queued since its last transaction in one transaction (one log write, one flush and one
+    /// index update per page instead of one per turn). The task completes only after the transaction holding the turn
+    /// committed; a turn that cannot commit (already committed, changed under it) fails alone, as it would on its own.
     /// </summary>
     public Task CommitAsync(TurnCommit commit, CancellationToken ct = default) => Write(new TurnWrite(this, commit));
 
     private Task Write(PendingWrite write)
     {
-        lock (queueGate)
+        try
         {
-            queue.Add(write);
+            writes.Add(write);
+        }
+        catch (InvalidOperationException)
+        {
+            return Task.FromException(new ObjectDisposedException(nameof(LiteDbStore)));
         }
 
-        lock (gate)
+        return write.Task;
+    }
+
+    /// <summary>The writer thread: takes what is queued (at most <see cref="MaxBatch"/>), writes it under the lock, answers each.</summary>
+    private void WriteLoop()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (writes.TryTake(out var first, Timeout.Infinite))
         {
-            if (!write.Done)
+            batch.Add(first);
+            while (batch.Count < MaxBatch && writes.TryTake(out var next))
             {
-                List<PendingWrite> batch;
-                lock (queueGate)
-                {
-                    batch = queue;
-                    queue = [];
-                }
-
-                WriteBatch(batch);
+                batch.Add(next);
             }
-        }
 
-        return write.Error is null ? Task.CompletedTask : Task.FromException(write.Error);
+            lock (gate)
+            {
+                try
+                {
+                    WriteBatch(batch);
+                }
+                catch (Exception exception)
+                {
+                    // Nothing may end this thread; whoever waits hears why their write was not made.
+                    batch.Where(w => !w.Done).ToList().ForEach(w => w.Finish(exception));
+                }
+            }
+
+            batch.ForEach(w => w.Complete());
+            batch.Clear();
+        }
     }
 
     /// <summary>
@@ -174,7 +198,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private void WriteBatch(List<PendingWrite> batch)
     {
         var alone = batch;
-        if (batch.Count > 1 && disposed == 0)
+        if (batch.Count > 1)
         {
             alone = [];
             var touched = new HashSet<string>(StringComparer.Ordinal);
@@ -220,12 +244,6 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
     private void WriteAlone(PendingWrite write)
     {
-        if (disposed != 0)
-        {
-            write.Finish(new ObjectDisposedException(nameof(LiteDbStore)));
-            return;
-        }
-
         BeginTransaction();
         try
         {
@@ -357,16 +375,20 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     /// </summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
+        writes.CompleteAdding();
+        writer.Join();
         lock (gate)
         {
-            if (Interlocked.Exchange(ref disposed, 1) == 1)
-            {
-                return;
-            }
-
             db.Checkpoint();
             db.Dispose();
         }
+
+        writes.Dispose();
     }
 
     /// <summary>The writes of one turn, inside a transaction the caller opened.</summary>
@@ -467,10 +489,27 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
         public virtual string Describe() => Keys[0];
 
+        private readonly TaskCompletionSource completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Task => completion.Task;
+
         public void Finish(Exception? error)
         {
             Error = error;
             Done = true;
+        }
+
+        /// <summary>Answers the waiting caller, after the lock is released.</summary>
+        public void Complete()
+        {
+            if (Error is null)
+            {
+                completion.TrySetResult();
+            }
+            else
+            {
+                completion.TrySetException(Error);
+            }
         }
     }
 

@@ -5,7 +5,7 @@ using System.Text;
 
 namespace GroupPay.Bench.LoadTest;
 
-public sealed record LoadSettings(TimeSpan PerLevel, int MaxRequests, int[] Connections, int Groups, string Only)
+public sealed record LoadSettings(TimeSpan PerLevel, int MaxRequests, int[] Connections, int Groups, string Only, int FillFlows)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -15,7 +15,8 @@ public sealed record LoadSettings(TimeSpan PerLevel, int MaxRequests, int[] Conn
             int.Parse(Value("--max-requests") ?? "200000", CultureInfo.InvariantCulture),
             (Value("--connections") ?? "1,10,40").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Value("--groups") ?? "1000", CultureInfo.InvariantCulture),
-            Value("--only") ?? "both");
+            Value("--only") ?? "both",
+            int.Parse(Value("--fill-flows") ?? "10000", CultureInfo.InvariantCulture));
     }
 }
 
@@ -53,7 +54,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         output.WriteLine();
         output.WriteLine(Table(results));
         output.WriteLine($"load average after the run: {LoadAverage()}");
-        return results.Any(r => r.Requests == 0) ? 1 : 0;
+        return results.Any(r => r.Requests == 0 && r.OpenFlows == 0) ? 1 : 0;
     }
 
     private async Task<List<LevelResult>> RunBaselineAsync()
@@ -158,6 +159,25 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
             output.WriteLine($"  {target} @ {connections,2}: {result.PerSecond,8:N0} updates/s, ack p50 {Percentile(result.AckMs, 50):0.00} ms, p99 {Percentile(result.AckMs, 99):0.00} ms, failed {run.Failed}, peak RSS {peak:0} MiB");
         }
 
+        if (telegram is not null && settings.FillFlows > flowsCreated)
+        {
+            // Open flows up to the target (bounded by time), then read the host's memory with that many open.
+            output.WriteLine($"  {target}: opening flows until {settings.FillFlows:N0} exist (new flows only, 40 connections, at most 180 s)...");
+            workload.NewFlowsOnly = true;
+            var fillDeadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 180;
+            while (flowsCreated < settings.FillFlows && Stopwatch.GetTimestamp() < fillDeadline)
+            {
+                flowsCreated += (await DriveAsync(server, workload, secret, 40, TimeSpan.FromSeconds(5), (int)Math.Min(int.MaxValue, settings.FillFlows - flowsCreated))).NewFlows;
+            }
+
+            workload.NewFlowsOnly = false;
+            await Task.Delay(2000);
+            var (peak, rss) = server.Memory();
+            var fill = new LevelResult(target + " (open flows)", 40, 0, 0, 1, [], [], 0, peak, rss, await gcCounts(probeClient), 0, flowsCreated);
+            results.Add(fill);
+            output.WriteLine($"  {target}: {flowsCreated:N0} flows created, peak RSS {peak:0} MiB, RSS now {rss:0} MiB");
+        }
+
         return results;
     }
 
@@ -240,10 +260,16 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         var text = new StringBuilder();
         text.AppendLine("| target | conns | requests | updates/s | ack p50 ms | ack p99 ms | ack p99.9 ms | e2e p50 ms | e2e p99 ms | e2e matched | host CPU s | peak RSS MiB | GC gen0/1/2 | flows created |");
         text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
-        foreach (var r in results)
+        foreach (var r in results.Where(r => r.Requests > 0))
         {
             var e2e = r.EndToEndMs.Length == 0 ? ("–", "–", "–") : (F(Percentile(r.EndToEndMs, 50)), F(Percentile(r.EndToEndMs, 99)), $"{r.EndToEndMs.Length}/{r.Probes}");
             text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Connections} | {r.Requests:N0}{(r.Failed > 0 ? $" ({r.Failed} failed)" : "")} | {r.PerSecond:N0} | {F(Percentile(r.AckMs, 50))} | {F(Percentile(r.AckMs, 99))} | {F(Percentile(r.AckMs, 99.9))} | {e2e.Item1} | {e2e.Item2} | {e2e.Item3} | {r.CpuSeconds:0.0} | {r.PeakRssMb:0} | {r.Gc} | {(r.Target == "full" ? r.OpenFlows.ToString("N0", CultureInfo.InvariantCulture) : "–")} |");
+        }
+
+        foreach (var r in results.Where(r => r.Requests == 0))
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Memory with open flows: {r.OpenFlows:N0} flows created in the run (new flows stay open), host peak RSS {r.PeakRssMb:0} MiB, RSS at the end {r.RssMb:0} MiB, GC gen0/1/2 {r.Gc}.");
         }
 
         text.AppendLine();

@@ -24,11 +24,14 @@ public sealed class Workload(FakeTelegram? telegram, int seed)
 
     public static long GroupId(int index) => -1_001_000_000_000L - index;
 
+    /// <summary>Only new flows, to fill the store with open flows for the memory check.</summary>
+    public bool NewFlowsOnly { get; set; }
+
     public PlannedUpdate Next(int group)
     {
         var chatId = GroupId(group);
         var user = 1_000_000L + (group * 31L) + random.Next(MembersPerGroup);
-        var roll = random.NextDouble();
+        var roll = NewFlowsOnly ? 0 : random.NextDouble();
         if (roll >= 0.30 && roll < 0.90 && telegram is not null)
         {
             var card = telegram.CardOf(chatId);
