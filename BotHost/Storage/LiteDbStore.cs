@@ -25,6 +25,12 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private readonly Lock gate = new();
     private readonly BlockingCollection<PendingWrite> writes = [];
     private readonly Thread writer;
+
+    /// <summary>
+    /// Undelivered outbox items by id, as committed: this process is the file's only writer, so the copy is exact, and
+    /// the dispatcher's frequent "what is pending" costs no read and no JSON. Loaded at start; guarded by the lock.
+    /// </summary>
+    private readonly SortedDictionary<long, OutboxItem> pending = [];
     private int disposed;
 
     public LiteDbStore(string path)
@@ -50,6 +56,12 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         obligations.EnsureIndex("pay", unique: true);
         journal.EnsureIndex("chat");
         outbox.EnsureIndex("delivered");
+        foreach (var doc in outbox.Find(LiteQuery.Eq("delivered", false)))
+        {
+            var item = StoreJson.Read<OutboxItem>(doc["data"].AsString);
+            pending[item.Id] = item;
+        }
+
         writer = new Thread(WriteLoop) { IsBackground = true, Name = "LiteDB group commit" };
         writer.Start();
     }
@@ -226,7 +238,11 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 }
 
                 db.Commit();
-                applied.ForEach(w => w.Finish(null));
+                applied.ForEach(w =>
+                {
+                    w.Committed();
+                    w.Finish(null);
+                });
             }
             catch (Exception)
             {
@@ -256,6 +272,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
             write.Apply();
             db.Commit();
+            write.Committed();
             write.Finish(null);
         }
         catch (LiteException exception) when (exception.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
@@ -284,10 +301,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     {
         lock (gate)
         {
-            IReadOnlyList<OutboxItem> result = outbox.Find(LiteQuery.Eq("delivered", false), limit: max)
-                .Select(d => StoreJson.Read<OutboxItem>(d["data"].AsString))
-                .OrderBy(i => i.Id)
-                .ToList();
+            IReadOnlyList<OutboxItem> result = pending.Values.Take(max).Select(Copy).ToList();
             return Task.FromResult(result);
         }
     }
@@ -301,7 +315,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 doc["delivered"] = true;
                 outbox.Update(doc);
             }
-        }));
+        }, committed: () => pending.Remove(outboxId)));
 
     public Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default) =>
         Locked(() => cardRefs.FindById($"{chatKey}|{cardKey}")?["ref"].AsString);
@@ -449,6 +463,19 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
     }
 
+    private static OutboxItem Copy(OutboxItem item) => new()
+    {
+        Id = item.Id,
+        ChatKey = item.ChatKey,
+        Kind = item.Kind,
+        CardKey = item.CardKey,
+        Card = item.Card,
+        Text = item.Text,
+        FileName = item.FileName,
+        FileContent = item.FileContent,
+        CreatedAt = item.CreatedAt,
+    };
+
     private static T? Read<T>(BsonDocument? doc) where T : class =>
         doc is null ? null : StoreJson.Read<T>(doc["data"].AsString);
 
@@ -482,6 +509,11 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
         public abstract void Apply();
 
+        /// <summary>Runs after the transaction holding this work committed, still under the lock.</summary>
+        public virtual void Committed()
+        {
+        }
+
         /// <summary>Puts back what <see cref="Apply"/> changed in the caller's objects when its transaction rolled back.</summary>
         public virtual void Undo()
         {
@@ -513,11 +545,13 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
     }
 
-    private sealed class SimpleWrite(string key, Action apply) : PendingWrite
+    private sealed class SimpleWrite(string key, Action apply, Action? committed = null) : PendingWrite
     {
         public override IReadOnlyList<string> Keys { get; } = [key];
 
         public override void Apply() => apply();
+
+        public override void Committed() => committed?.Invoke();
     }
 
     private sealed class TurnWrite : PendingWrite
@@ -571,6 +605,14 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
 
         public override void Apply() => store.ApplyTurn(commit);
+
+        public override void Committed()
+        {
+            foreach (var item in commit.Outbox)
+            {
+                store.pending[item.Id] = Copy(item);
+            }
+        }
 
         public override void Undo()
         {
