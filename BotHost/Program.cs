@@ -12,7 +12,9 @@ if (StorageMigrationCommand.Matches(args))
     return await StorageMigrationCommand.RunAsync(args, Console.Out);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings are read at start only: a watcher on the content root would also see every write of the LiteDB file under
+// data/ and wake for each (about a tenth of the host's CPU under load). "--hostBuilder:reloadConfigOnChange=true" turns it back on.
+var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
 
 builder.AddGroupPayOptions();
 builder.AddGroupPayStorage();

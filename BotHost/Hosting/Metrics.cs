@@ -62,6 +62,13 @@ public sealed class Metrics
         Counter(text, "grouppay_outbound_throttled_total", "Deliveries delayed by rate limits.", outboundThrottled);
         Counter(text, "grouppay_outbound_failed_total", "Delivery attempts that failed.", outboundFailed);
         Counter(text, "grouppay_payments_confirmed_total", "Payments confirmed by a gateway or a payee.", paymentsConfirmed);
+        text.Append("# HELP dotnet_gc_collections_total Garbage collections of the host process by generation.\n# TYPE dotnet_gc_collections_total counter\n");
+        for (var generation = 0; generation <= GC.MaxGeneration; generation++)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"dotnet_gc_collections_total{{generation=\"{generation}\"}} {GC.CollectionCount(generation)}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"# HELP process_working_set_bytes Resident memory of the host process.\n# TYPE process_working_set_bytes gauge\nprocess_working_set_bytes {Environment.WorkingSet}\n");
         return text.ToString();
     }
 

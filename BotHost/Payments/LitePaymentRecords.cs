@@ -20,13 +20,13 @@ public sealed class LitePaymentRecords : IPaymentRecords
     }
 
     public Task<PaymentAttempt?> LatestAttemptAsync(string obligationId, string provider, CancellationToken ct) =>
-        store.Locked(() => attempts.Find(Query.EQ("obligation", obligationId))
+        store.Locked(() => attempts.Find(LiteQuery.Eq("obligation", obligationId))
             .Where(d => d["provider"].AsString == provider)
             .Select(Read)
             .MaxBy(a => a.Number));
 
     public Task<PaymentAttempt?> FindAttemptAsync(string provider, string reference, CancellationToken ct) =>
-        store.Locked(() => attempts.Find(Query.EQ("ref", $"{provider}:{reference}")).Select(Read).FirstOrDefault());
+        store.Locked(() => attempts.Find(LiteQuery.Eq("ref", $"{provider}:{reference}")).Select(Read).FirstOrDefault());
 
     public Task SaveAttemptAsync(PaymentAttempt attempt, CancellationToken ct) =>
         store.Locked(() => attempts.Upsert(new BsonDocument
@@ -41,7 +41,7 @@ public sealed class LitePaymentRecords : IPaymentRecords
         }));
 
     public Task<IReadOnlyList<PaymentAttempt>> UnsettledAttemptsAsync(string provider, DateTimeOffset createdBefore, int max, CancellationToken ct) =>
-        store.Locked<IReadOnlyList<PaymentAttempt>>(() => attempts.Find(Query.EQ("unsettled", true))
+        store.Locked<IReadOnlyList<PaymentAttempt>>(() => attempts.Find(LiteQuery.Eq("unsettled", true))
             .Where(d => d["provider"].AsString == provider && d["created"].AsInt64 <= createdBefore.UtcTicks)
             .Select(Read)
             .OrderBy(a => a.CreatedAt)
@@ -49,13 +49,13 @@ public sealed class LitePaymentRecords : IPaymentRecords
             .ToList());
 
     public Task<bool> IsEventHandledAsync(string provider, string eventId, CancellationToken ct) =>
-        store.Locked(() => events.Exists(Query.EQ("_id", $"{provider}:{eventId}")));
+        store.Locked(() => events.FindById($"{provider}:{eventId}") is not null);
 
     public Task MarkEventHandledAsync(string provider, string eventId, DateTimeOffset at, CancellationToken ct) =>
         store.Locked(() => events.Upsert(new BsonDocument { ["_id"] = $"{provider}:{eventId}", ["at"] = at.UtcTicks }));
 
     public Task<int> ForgetEventsBeforeAsync(DateTimeOffset cutoff, CancellationToken ct) =>
-        store.Locked(() => events.DeleteMany(Query.LT("at", cutoff.UtcTicks)));
+        store.Locked(() => events.DeleteMany(LiteQuery.Lt("at", cutoff.UtcTicks)));
 
     private static PaymentAttempt Read(BsonDocument doc) => StoreJson.Read<PaymentAttempt>(doc["data"].AsString);
 }

@@ -25,7 +25,7 @@ public sealed class LiteDbPlaygroundLog : IPlaygroundLog
         store.Locked(() => groups.Upsert(new BsonDocument { ["_id"] = group.Id, ["data"] = StoreJson.Write(group) }));
 
     public Task<IReadOnlyList<PlaygroundMessage>> MessagesAsync(string groupId, int max, CancellationToken ct = default) =>
-        store.Locked<IReadOnlyList<PlaygroundMessage>>(() => messages.Find(Query.EQ("group", groupId))
+        store.Locked<IReadOnlyList<PlaygroundMessage>>(() => messages.Find(LiteQuery.Eq("group", groupId))
             .OrderByDescending(d => d["seq"].AsInt64)
             .Take(max)
             .Select(d => StoreJson.Read<PlaygroundMessage>(d["data"].AsString))

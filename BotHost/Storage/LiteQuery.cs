@@ -1,0 +1,18 @@
+using LiteDB;
+
+namespace GroupPay.BotHost.Storage;
+
+/// <summary>
+/// Index queries with the value as a parameter. LiteDB's <c>Query.EQ(field, value)</c> writes the value into the
+/// expression's text, so every distinct key (each update's dedupe key, each due time) is parsed, compiled to a new
+/// delegate by the JIT and kept in LiteDB's expression cache for good: under load that was a quarter of the host's CPU
+/// and a slow leak. The same text with "@0" is parsed once and only the parameter changes.
+/// </summary>
+public static class LiteQuery
+{
+    public static BsonExpression Eq(string field, BsonValue value) => BsonExpression.Create($"$.{field} = @0", value);
+
+    public static BsonExpression Lte(string field, BsonValue value) => BsonExpression.Create($"$.{field} <= @0", value);
+
+    public static BsonExpression Lt(string field, BsonValue value) => BsonExpression.Create($"$.{field} < @0", value);
+}

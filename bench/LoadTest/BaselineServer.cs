@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using LiteDB;
+
+namespace GroupPay.Bench.LoadTest;
+
+/// <summary>
+/// The baseline endpoint of reference/perf-reliability.md §2.2, run as its own process: Kestrel, a constant-time secret
+/// check, a parse of the Telegram update, and one durable LiteDB insert-if-absent per update (one auto-commit
+/// transaction, serialised by a lock), then 200. What no bot can beat without grouping writes.
+/// </summary>
+public static class BaselineServer
+{
+    public const string Secret = "bench-webhook-secret_0123456789";
+
+    public static async Task RunAsync(int port, string dbPath)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseKestrel().UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        using var db = new LiteDatabase(new ConnectionString { Filename = dbPath, Connection = ConnectionType.Direct });
+        var inbox = db.GetCollection("inbox");
+        var gate = new Lock();
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(Secret));
+
+        app.MapGet("/healthz", () => "ok");
+        app.MapGet("/gc", () => $"{GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}");
+        app.MapPost("/api/telegram/webhook", async (HttpRequest request) =>
+        {
+            var presented = request.Headers["X-Telegram-Bot-Api-Secret-Token"].ToString();
+            if (presented.Length == 0 || !CryptographicOperations.FixedTimeEquals(expected, SHA256.HashData(Encoding.UTF8.GetBytes(presented))))
+            {
+                return Results.Unauthorized();
+            }
+
+            using var update = await JsonDocument.ParseAsync(request.Body);
+            if (!update.RootElement.TryGetProperty("update_id", out var id))
+            {
+                return Results.BadRequest();
+            }
+
+            lock (gate)
+            {
+                var key = id.GetInt64();
+                if (inbox.FindById(key) is null)
+                {
+                    inbox.Insert(new BsonDocument { ["_id"] = key, ["body"] = update.RootElement.GetRawText() });
+                }
+            }
+
+            return Results.Ok();
+        });
+        await app.RunAsync();
+    }
+}

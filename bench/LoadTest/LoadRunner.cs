@@ -1,0 +1,322 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace GroupPay.Bench.LoadTest;
+
+public sealed record LoadSettings(TimeSpan PerLevel, int MaxRequests, int[] Connections, int Groups, string Only, int FillFlows)
+{
+    public static LoadSettings Parse(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        return new LoadSettings(
+            TimeSpan.FromSeconds(double.Parse(Value("--seconds") ?? "10", CultureInfo.InvariantCulture)),
+            int.Parse(Value("--max-requests") ?? "200000", CultureInfo.InvariantCulture),
+            (Value("--connections") ?? "1,10,40").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(),
+            int.Parse(Value("--groups") ?? "1000", CultureInfo.InvariantCulture),
+            Value("--only") ?? "both",
+            int.Parse(Value("--fill-flows") ?? "10000", CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>What one level (target × connections) measured.</summary>
+public sealed record LevelResult(
+    string Target, int Connections, int Requests, int Failed, double Seconds, double[] AckMs, double[] EndToEndMs, int Probes,
+    double PeakRssMb, double RssMb, string Gc, double CpuSeconds, long OpenFlows, long Opened = 0)
+{
+    public double PerSecond => Requests / Seconds;
+}
+
+/// <summary>Starts the baseline and the real host as processes, drives each at every connection count, prints the table.</summary>
+public sealed class LoadRunner(LoadSettings settings, TextWriter output)
+{
+    private const string WebhookPath = "/api/telegram/webhook";
+    private const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+
+    public async Task<int> RunAsync()
+    {
+        var root = RepositoryRoot();
+        var results = new List<LevelResult>();
+        output.WriteLine($"GroupPay load test: {settings.Groups} groups, {settings.PerLevel.TotalSeconds:0} s or {settings.MaxRequests} requests per level, connections {string.Join(", ", settings.Connections)}");
+        output.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}, load average {LoadAverage()}");
+
+        if (settings.Only is "both" or "baseline")
+        {
+            results.AddRange(await RunBaselineAsync());
+        }
+
+        if (settings.Only is "both" or "full")
+        {
+            results.AddRange(await RunFullAsync(root));
+        }
+
+        output.WriteLine();
+        output.WriteLine(Table(results));
+        output.WriteLine($"load average after the run: {LoadAverage()}");
+        return results.Any(r => r.Requests == 0 && r.OpenFlows == 0) ? 1 : 0;
+    }
+
+    private async Task<List<LevelResult>> RunBaselineAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("grouppay-baseline-").FullName;
+        var port = FakeTelegram.FreePort();
+        var self = Environment.ProcessPath!;
+        var arguments = self.EndsWith("dotnet", StringComparison.Ordinal)
+            ? new[] { typeof(LoadRunner).Assembly.Location, "baseline-server", port.ToString(CultureInfo.InvariantCulture), Path.Combine(folder, "inbox.db") }
+            : ["baseline-server", port.ToString(CultureInfo.InvariantCulture), Path.Combine(folder, "inbox.db")];
+        output.WriteLine("starting the baseline endpoint (Kestrel + parse + one durable LiteDB insert per update)...");
+        await using var server = await ChildProcess.StartAsync(self, arguments, port, folder, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
+        var workload = new Workload(null, seed: 1);
+        return await RunLevelsAsync("baseline", server, workload, BaselineServer.Secret, null, async client =>
+            (await client.GetStringAsync(server.BaseUrl + "/gc")).Replace(' ', '/'));
+    }
+
+    private async Task<List<LevelResult>> RunFullAsync(string root)
+    {
+        var dll = Path.Combine(root, "BotHost", "bin", "Release", "net10.0", "GroupPay.BotHost.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"Build the host first: dotnet build BotHost -c Release ({dll} is missing).");
+        }
+
+        await using var telegram = await FakeTelegram.StartAsync();
+        var folder = Directory.CreateTempSubdirectory("grouppay-host-").FullName;
+        var port = FakeTelegram.FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        const string secret = "bench-webhook-secret_0123456789";
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["Urls"] = url,
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
+            ["Storage__LiteDb__Path"] = Path.Combine("data", "grouppay.db"),
+            ["Payments__PublicBaseUrl"] = url,
+            ["Telegram__Token"] = FakeTelegram.Token,
+            ["Telegram__ApiBaseUrl"] = telegram.BaseUrl,
+            ["Telegram__Mode"] = "Webhook",
+            ["Telegram__WebhookSecret"] = secret,
+            ["Telegram__WebhookUrl"] = url + WebhookPath,
+            // Raised for the bench so end-to-end latency shows the bot's work, not Telegram's intentional pacing.
+            ["Telegram__Limits__GlobalPerSecond"] = "1000000",
+            ["Telegram__Limits__ChatInterval"] = "00:00:00",
+            ["Telegram__Limits__ChatBurst"] = "1000",
+            ["Telegram__Limits__GroupMax"] = "1000000",
+            ["Telegram__Limits__GroupWindow"] = "00:00:01",
+        };
+        output.WriteLine($"starting the host: dotnet {Path.GetRelativePath(root, dll)} (Production, Warning logs, Telegram webhook against a fake Bot API)...");
+        await using var host = await ChildProcess.StartAsync("dotnet", [dll], port, folder, environment);
+        var workload = new Workload(telegram, seed: 2);
+        return await RunLevelsAsync("full", host, workload, secret, telegram, async client =>
+        {
+            var metrics = await client.GetStringAsync(host.BaseUrl + "/metrics");
+            string Metric(string name) => metrics.Split('\n').FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?.Split(' ')[^1] ?? "?";
+            return $"{Metric("dotnet_gc_collections_total{generation=\"0\"}")}/{Metric("dotnet_gc_collections_total{generation=\"1\"}")}/{Metric("dotnet_gc_collections_total{generation=\"2\"}")}";
+        });
+    }
+
+    private async Task<List<LevelResult>> RunLevelsAsync(
+        string target, ChildProcess server, Workload workload, string secret, FakeTelegram? telegram, Func<HttpClient, Task<string>> gcCounts)
+    {
+        var results = new List<LevelResult>();
+        using var probeClient = new HttpClient();
+        long flowsCreated = 0;
+        output.WriteLine($"  {target}: warming up (2 s at 10 connections)...");
+        flowsCreated += (await DriveAsync(server, workload, secret, 10, TimeSpan.FromSeconds(2), int.MaxValue)).NewFlows;
+        foreach (var connections in settings.Connections)
+        {
+            var cpuBefore = server.CpuTime();
+            var run = await DriveAsync(server, workload, secret, connections, settings.PerLevel, settings.MaxRequests);
+            var cpu = (server.CpuTime() - cpuBefore).TotalSeconds;
+            flowsCreated += run.NewFlows;
+            var endToEnd = new List<double>();
+            if (telegram is not null)
+            {
+                // Let the outbox catch up (bounded), then match probes to the messages that carried them.
+                var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 10;
+                var lastCalls = -1L;
+                while (Stopwatch.GetTimestamp() < deadline && telegram.Calls != lastCalls)
+                {
+                    lastCalls = telegram.Calls;
+                    await Task.Delay(500);
+                }
+
+                foreach (var (probe, sentAt) in run.Probes)
+                {
+                    if (telegram.TryGetProbe(probe, out var arrivedAt))
+                    {
+                        endToEnd.Add(Stopwatch.GetElapsedTime(sentAt, arrivedAt).TotalMilliseconds);
+                    }
+                }
+            }
+
+            var (peak, rss) = server.Memory();
+            var result = new LevelResult(target, connections, run.Latencies.Length, run.Failed, run.Elapsed.TotalSeconds, run.Latencies,
+                [.. endToEnd], run.Probes.Count, peak, rss, await gcCounts(probeClient), cpu, flowsCreated);
+            results.Add(result);
+            output.WriteLine($"  {target} @ {connections,2}: {result.PerSecond,8:N0} updates/s, ack p50 {Percentile(result.AckMs, 50):0.00} ms, p99 {Percentile(result.AckMs, 99):0.00} ms, failed {run.Failed}, peak RSS {peak:0} MiB");
+        }
+
+        if (telegram is not null && settings.FillFlows > 0)
+        {
+            // Open flows up to the target (bounded by time), then read the host's memory with that many open.
+            output.WriteLine($"  {target}: opening {settings.FillFlows:N0} more flows (new flows only, nobody presses, so all stay open; 40 connections, at most 180 s)...");
+            workload.NewFlowsOnly = true;
+            var fillDeadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 180;
+            long opened = 0;
+            while (opened < settings.FillFlows && Stopwatch.GetTimestamp() < fillDeadline)
+            {
+                opened += (await DriveAsync(server, workload, secret, 40, TimeSpan.FromSeconds(5), (int)(settings.FillFlows - opened))).NewFlows;
+            }
+
+            flowsCreated += opened;
+
+            workload.NewFlowsOnly = false;
+            await Task.Delay(2000);
+            var (peak, rss) = server.Memory();
+            var fill = new LevelResult(target + " (open flows)", 40, 0, 0, 1, [], [], 0, peak, rss, await gcCounts(probeClient), 0, flowsCreated, opened);
+            results.Add(fill);
+            output.WriteLine($"  {target}: {opened:N0} flows opened ({flowsCreated:N0} created in the whole run), peak RSS {peak:0} MiB, RSS now {rss:0} MiB");
+        }
+
+        return results;
+    }
+
+    private sealed record DriveResult(double[] Latencies, int Failed, TimeSpan Elapsed, List<(long Probe, long SentAt)> Probes, long NewFlows);
+
+    /// <summary>Closed loop: <paramref name="connections"/> workers, each owning a share of the groups, one request in flight each.</summary>
+    private async Task<DriveResult> DriveAsync(ChildProcess server, Workload workload, string secret, int connections, TimeSpan duration, int maxRequests)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false };
+        using var client = new HttpClient(handler) { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var latencies = new double[maxRequests == int.MaxValue ? 1_000_000 : maxRequests];
+        var count = -1;
+        var failed = 0;
+        var probes = new List<(long, long)>();
+        long newFlows = 0;
+        var planLock = new Lock();
+        var started = Stopwatch.GetTimestamp();
+        var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+
+        async Task WorkerAsync(int worker)
+        {
+            var groups = Enumerable.Range(0, settings.Groups).Where(g => g % connections == worker).ToArray();
+            var next = 0;
+            while (Stopwatch.GetTimestamp() < stopAt)
+            {
+                var group = groups[next++ % groups.Length];
+                PlannedUpdate update;
+                lock (planLock)
+                {
+                    update = workload.Next(group);
+                }
+
+                using var request = new HttpRequestMessage(HttpMethod.Post, WebhookPath)
+                {
+                    Content = new StringContent(update.Json, Encoding.UTF8, "application/json"),
+                };
+                request.Headers.Add(SecretHeader, secret);
+                var sentAt = Stopwatch.GetTimestamp();
+                HttpStatusCode status;
+                try
+                {
+                    using var response = await client.SendAsync(request);
+                    status = response.StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    status = 0;
+                }
+
+                var elapsed = Stopwatch.GetElapsedTime(sentAt).TotalMilliseconds;
+                var slot = Interlocked.Increment(ref count);
+                if (slot >= latencies.Length)
+                {
+                    return;
+                }
+
+                latencies[slot] = elapsed;
+                if (status != HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+                else if (update.Kind == UpdateKind.NewFlow)
+                {
+                    Interlocked.Increment(ref newFlows);
+                    lock (probes)
+                    {
+                        probes.Add((update.Probe, sentAt));
+                    }
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(w => Task.Run(() => WorkerAsync(w))));
+        var total = Math.Min(count + 1, latencies.Length);
+        return new DriveResult(latencies[..total], failed, Stopwatch.GetElapsedTime(started), probes, newFlows);
+    }
+
+    private static string Table(List<LevelResult> results)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| target | conns | requests | updates/s | ack p50 ms | ack p99 ms | ack p99.9 ms | e2e p50 ms | e2e p99 ms | e2e matched | host CPU s | peak RSS MiB | GC gen0/1/2 | flows created |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+        foreach (var r in results.Where(r => r.Requests > 0))
+        {
+            var e2e = r.EndToEndMs.Length == 0 ? ("–", "–", "–") : (F(Percentile(r.EndToEndMs, 50)), F(Percentile(r.EndToEndMs, 99)), $"{r.EndToEndMs.Length}/{r.Probes}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Connections} | {r.Requests:N0}{(r.Failed > 0 ? $" ({r.Failed} failed)" : "")} | {r.PerSecond:N0} | {F(Percentile(r.AckMs, 50))} | {F(Percentile(r.AckMs, 99))} | {F(Percentile(r.AckMs, 99.9))} | {e2e.Item1} | {e2e.Item2} | {e2e.Item3} | {r.CpuSeconds:0.0} | {r.PeakRssMb:0} | {r.Gc} | {(r.Target == "full" ? r.OpenFlows.ToString("N0", CultureInfo.InvariantCulture) : "–")} |");
+        }
+
+        foreach (var r in results.Where(r => r.Requests == 0))
+        {
+            text.AppendLine();
+            text.AppendLine(CultureInfo.InvariantCulture, $"Memory with open flows: {r.Opened:N0} flows opened after the mix and never pressed (so open), {r.OpenFlows:N0} flows created in the whole run; host peak RSS {r.PeakRssMb:0} MiB, RSS at the end {r.RssMb:0} MiB, GC gen0/1/2 {r.Gc}.");
+        }
+
+        text.AppendLine();
+        text.AppendLine("| conns | full / baseline (updates/s) |");
+        text.AppendLine("|---:|---:|");
+        foreach (var full in results.Where(r => r.Target == "full"))
+        {
+            if (results.FirstOrDefault(r => r.Target == "baseline" && r.Connections == full.Connections) is { } baseline)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {full.Connections} | {full.PerSecond / baseline.PerSecond:0.00} |");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string F(double value) => value.ToString("0.00", CultureInfo.InvariantCulture);
+
+    public static double Percentile(double[] values, double percentile)
+    {
+        if (values.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        var rank = (int)Math.Ceiling(percentile / 100 * sorted.Length) - 1;
+        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "?";
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "GroupPay.slnx")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Run the load test from the GroupPay repository (GroupPay.slnx not found above it).");
+    }
+}
