@@ -59,7 +59,7 @@ public sealed class ConcurrencyTests
         }
 
         var received = telegram.Fake.Calls.Where(c => c.Method == "sendMessage" && c.Status == 200)
-            .SelectMany(c => c.Buttons.Where(b => b["text"]!.GetValue<string>().Contains("received", StringComparison.OrdinalIgnoreCase)
+            .SelectMany(c => c.Buttons.Where(b => b["text"]!.GetValue<string>().Contains("got it", StringComparison.Ordinal)
                                                   && b["callback_data"] is not null)
                 .Select(b => (c.MessageId!.Value, Data: b["callback_data"]!.GetValue<string>())))
             .DistinctBy(p => p.Data).ToList();
