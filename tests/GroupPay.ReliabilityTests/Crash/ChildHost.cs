@@ -21,9 +21,14 @@ public sealed class ChildHost : IAsyncDisposable
     public int Port { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
-    /// <summary>The BotHost build of the same configuration as this test assembly (…/bin/{Configuration}/net10.0/).</summary>
+    /// <summary>The BotHost build of the same configuration as this test assembly (…/bin/{Configuration}/net10.0/), or GROUPPAY_BOTHOST_DLL.</summary>
     public static string BotHostDll()
     {
+        if (Environment.GetEnvironmentVariable("GROUPPAY_BOTHOST_DLL") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = here.Name;
         var configuration = here.Parent!.Name;
