@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of GroupPay. Installs what the tests need on a fresh machine (Debian's Chromium for the
 # browser tests, Debian's PostgreSQL 15 server for the storage tests), starts a throw-away PostgreSQL for the run,
-# builds once, runs all test projects and ends with one "N passed, N failed" line.
+# builds once, runs all test projects (the reliability suite at its default size; GROUPPAY_LONG_RUN=1 selects the long
+# run, see docs/reliability.md) and ends with one "N passed, N failed" line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using GroupPay.BotHost.Hosting;
+using GroupPay.BotHost.Storage;
 using GroupPay.Dialogs.Engine;
 using GroupPay.Payments;
 using Microsoft.Extensions.Options;
@@ -102,16 +103,24 @@ public static class AdminEndpoints
     private static async Task<IResult> AuditAsync(string chatKey, IGroupPayStore store, CancellationToken ct)
     {
         var journal = await store.JournalAsync(chatKey, ct);
-        if (journal.Count == 0 && await store.LoadChatAsync(chatKey, ct) is null)
+        var chat = await store.LoadChatAsync(chatKey, ct);
+        if (journal.Count == 0 && chat is null)
         {
             return Results.NotFound();
         }
 
+        var audit = StoreAuditor.Audit(chatKey, chat, journal, await store.ObligationsAsync(chatKey, null, openOnly: false, ct));
         return Results.Json(new
         {
             chat = chatKey,
-            verified = Ledger.VerifyChain(journal),
-            head = journal.Count == 0 ? Ledger.GenesisHash : journal[^1].Hash,
+            verified = audit.ChainVerified,
+            holds = audit.Holds,
+            entriesBalance = audit.EntriesBalance,
+            netsBalance = audit.NetsBalance,
+            headMatchesChat = audit.HeadMatchesChat,
+            obligationsAgree = audit.ObligationsAgree,
+            problems = audit.Problems,
+            head = audit.Head,
             entries = journal.Select(e => new
             {
                 sequence = e.Sequence,

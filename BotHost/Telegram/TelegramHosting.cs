@@ -148,7 +148,7 @@ public static class TelegramHosting
         // A plain client on purpose: the factory's logging handlers would write request URLs, and those carry the token.
         var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
-            Timeout = TimeSpan.FromSeconds(limits.LongPollSeconds + 30),
+            Timeout = limits.RequestTimeout ?? TimeSpan.FromSeconds(limits.LongPollSeconds + 30),
         };
         return new TelegramBotClient(clientOptions, http);
     }

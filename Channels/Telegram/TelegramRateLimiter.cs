@@ -19,6 +19,8 @@ public sealed class TelegramLimits
     public TimeSpan AdminCacheTime { get; set; } = TimeSpan.FromMinutes(2);
     /// <summary>How long one <c>getUpdates</c> call waits for updates (long polling).</summary>
     public int LongPollSeconds { get; set; } = 25;
+    /// <summary>How long one Bot API call may take; by default the long poll plus 30 s.</summary>
+    public TimeSpan? RequestTimeout { get; set; }
 }
 
 /// <summary>

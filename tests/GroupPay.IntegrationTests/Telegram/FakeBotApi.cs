@@ -10,6 +10,9 @@ using Microsoft.Extensions.Logging;
 
 namespace GroupPay.IntegrationTests.Telegram;
 
+/// <summary>A fault the fake injects into a message call: a 5xx, or an answer held back past the client's timeout, before or after the call took effect.</summary>
+public enum SendFault { ServerError, TimeoutBeforeEffect, TimeoutAfterEffect }
+
 /// <summary>One Bot API call as the fake received it; <see cref="Status"/> is what it answered.</summary>
 public sealed record ApiCall(string Method, JsonObject Params, int Status, DateTimeOffset At, int? MessageId, int? RetryAfter = null)
 {
@@ -35,6 +38,7 @@ public sealed class FakeBotApi : IAsyncDisposable
     private readonly WebApplication app;
     private readonly Lock gate = new();
     private readonly List<ApiCall> calls = [];
+    private readonly List<SendFault> injected = [];
     private readonly Dictionary<long, Dictionary<int, (string Text, string? Markup)>> messages = [];
     private readonly Dictionary<long, (DateTimeOffset Start, int Count)> windows = [];
     private readonly List<JsonObject> updates = [];
@@ -61,6 +65,20 @@ public sealed class FakeBotApi : IAsyncDisposable
     /// <summary>Messages a group may receive per <see cref="GroupWindow"/> (Telegram: 20 a minute).</summary>
     public int GroupLimit { get; set; } = 20;
     public TimeSpan GroupWindow { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>Decides, per message call (method name), whether to inject a fault; null = none.</summary>
+    public Func<string, SendFault?>? Faults { get; set; }
+    /// <summary>How long a "timeout" fault holds its answer back (longer than the client waits).</summary>
+    public TimeSpan FaultDelay { get; set; } = TimeSpan.FromSeconds(3);
+    public IReadOnlyList<SendFault> InjectedFaults
+    {
+        get
+        {
+            lock (gate)
+            {
+                return [.. injected];
+            }
+        }
+    }
 
     public static async Task<FakeBotApi> StartAsync()
     {
@@ -170,12 +188,43 @@ public sealed class FakeBotApi : IAsyncDisposable
             return await GetUpdatesAsync(parameters);
         }
 
+        var fault = MessageMethods.Contains(method) ? Faults?.Invoke(method) : null;
+        if (fault is not null)
+        {
+            lock (gate)
+            {
+                injected.Add(fault.Value);
+            }
+        }
+
+        switch (fault)
+        {
+            case SendFault.ServerError:
+                lock (gate)
+                {
+                    calls.Add(new ApiCall(method, parameters, 502, DateTimeOffset.UtcNow, null));
+                }
+
+                return Error(502, "Bad Gateway");
+            case SendFault.TimeoutBeforeEffect:
+                await Task.Delay(FaultDelay);
+                return Error(504, "Gateway Timeout");
+        }
+
+        IResult answer;
         lock (gate)
         {
             var (status, result, messageId) = Answer(method, parameters, out var retryAfter);
             calls.Add(new ApiCall(method, parameters, status, DateTimeOffset.UtcNow, messageId, retryAfter));
-            return result;
+            answer = result;
         }
+
+        if (fault == SendFault.TimeoutAfterEffect)
+        {
+            await Task.Delay(FaultDelay);
+        }
+
+        return answer;
     }
 
     private (int Status, IResult Result, int? MessageId) Answer(string method, JsonObject p, out int? retryAfterSent)
