@@ -326,7 +326,8 @@ internal sealed class TurnRouter
         }
     }
 
-    private static async Task ReceivedAsync(TurnContext context, string? obligationId)
+    /// <summary>The open obligation behind a creditor's button, or null after telling the presser why not.</summary>
+    private static async Task<Obligation?> CreditorsOpenObligationAsync(TurnContext context, string? obligationId)
     {
         var obligation = obligationId is null ? null : await context.ObligationAsync(obligationId);
         if (obligation is null)
@@ -343,8 +344,18 @@ internal sealed class TurnRouter
         }
         else
         {
+            return obligation;
+        }
+
+        return null;
+    }
+
+    private static async Task ReceivedAsync(TurnContext context, string? obligationId)
+    {
+        if (await CreditorsOpenObligationAsync(context, obligationId) is { } obligation)
+        {
             // A confirmed "I paid" went through the payee's person-to-person link; otherwise it was settled by hand.
-            await ConfirmAsync(context, obligation, obligation.ClaimedPaidAt is null ? "manual" : "p2p", context.Actor.Key);
+            await ConfirmAsync(context, obligation, obligation.ClaimedPaidAt is null ? "manual" : "p2p", context.Actor!.Key);
             context.Answer(context.Text.Format("button.done.received", obligation.FlowNumber));
         }
     }
@@ -352,20 +363,12 @@ internal sealed class TurnRouter
     /// <summary>The creditor turns down a debtor's "I paid": the obligation is plainly open again, and may be claimed again.</summary>
     private static async Task NotReceivedAsync(TurnContext context, string? obligationId)
     {
-        var obligation = obligationId is null ? null : await context.ObligationAsync(obligationId);
-        if (obligation is null)
+        if (await CreditorsOpenObligationAsync(context, obligationId) is not { } obligation)
         {
-            context.Answer(context.Text.Format("button.invalid"));
+            return;
         }
-        else if (obligation.Creditor != context.Actor!.Key)
-        {
-            context.Answer(context.Text.Format("refuse.creditor-only", context.NameOf(obligation.Creditor)));
-        }
-        else if (!obligation.IsOpen)
-        {
-            context.Answer(context.Text.Format("refuse.not-open", context.Text.ObligationState(obligation.State)));
-        }
-        else if (obligation.ClaimedPaidAt is null)
+
+        if (obligation.ClaimedPaidAt is null)
         {
             context.Answer(context.Text.Format("refuse.no-claim"));
         }
