@@ -50,7 +50,7 @@ public static class AdminEndpoints
         return Results.Json(balances.SelectMany(currency => currency.Value.Select(net => new
         {
             member = net.Key,
-            name = NameOf(chat, net.Key),
+            name = chat.NameOf(net.Key),
             currency = currency.Key,
             net = Money.FromMinor(net.Value, Currency.Get(currency.Key)).ToDecimalString(),
         })));
@@ -81,9 +81,9 @@ public static class AdminEndpoints
             {
                 id = o.Id,
                 debtor = o.Debtor,
-                debtorName = NameOf(chat, o.Debtor),
+                debtorName = chat.NameOf(o.Debtor),
                 creditor = o.Creditor,
-                creditorName = NameOf(chat, o.Creditor),
+                creditorName = chat.NameOf(o.Creditor),
                 amount = o.Amount.ToDecimalString(),
                 currency = o.CurrencyCode,
                 state = o.State.ToString(),
@@ -97,7 +97,7 @@ public static class AdminEndpoints
         var chat = await store.LoadChatAsync(chatKey, ct);
         return chat is null
             ? Results.NotFound()
-            : Results.Text(LedgerCsv.Write(await store.JournalAsync(chatKey, ct), member => NameOf(chat, member)), "text/csv; charset=utf-8");
+            : Results.Text(LedgerCsv.Write(await store.JournalAsync(chatKey, ct), member => chat.NameOf(member)), "text/csv; charset=utf-8");
     }
 
     private static async Task<IResult> AuditAsync(string chatKey, IGroupPayStore store, CancellationToken ct)
@@ -137,5 +137,4 @@ public static class AdminEndpoints
         });
     }
 
-    private static string NameOf(ChatRecord chat, string member) => chat.Members.Find(m => m.Key == member)?.Name ?? member;
 }

@@ -111,7 +111,7 @@ public static class PaymentEndpoints
             <h1 data-testid="refused">This debt cannot be paid by card</h1>
             <div class="amount">{E(amount)}</div>
             <p>{E(why)}</p>
-            <p class="muted">Pay {E(Name(chat, obligation.Creditor))} directly instead; they confirm with “✔ got it” on the chat card.</p>
+            <p class="muted">Pay {E(chat.NameOf(obligation.Creditor))} directly instead; they confirm with “✔ got it” on the chat card.</p>
             <p><a class="button secondary" href="/pay/{E(token)}?via={PaymentProviders.PersonToPerson}">Pay directly</a></p>
             """, 422);
     }
@@ -120,13 +120,13 @@ public static class PaymentEndpoints
     private static IResult InvoicePosted(Obligation obligation, ChatRecord chat) => Page("Invoice posted", $"""
         <h1 data-testid="result">An invoice for you was posted in the chat</h1>
         <div class="amount" data-testid="amount">{E(MoneyFormatter.Format(obligation.Amount, "en"))}</div>
-        <p>{E(Name(chat, obligation.Debtor))} pays {E(Name(chat, obligation.Creditor))} for {E(obligation.Reason)} (#{obligation.FlowNumber}).</p>
-        <p class="muted">Open the chat and tap <b>Pay</b> on the invoice. Only {E(Name(chat, obligation.Debtor))} can pay it; the chat card updates once it is paid.</p>
+        <p>{E(chat.NameOf(obligation.Debtor))} pays {E(chat.NameOf(obligation.Creditor))} for {E(obligation.Reason)} (#{obligation.FlowNumber}).</p>
+        <p class="muted">Open the chat and tap <b>Pay</b> on the invoice. Only {E(chat.NameOf(obligation.Debtor))} can pay it; the chat card updates once it is paid.</p>
         """);
 
     private static IResult SandboxCheckout(string token, Obligation obligation, ChatRecord chat) => Page("Sandbox checkout", $"""
         <p class="muted">Sandbox checkout</p>
-        <h1>{E(Name(chat, obligation.Debtor))} pays {E(Name(chat, obligation.Creditor))}</h1>
+        <h1>{E(chat.NameOf(obligation.Debtor))} pays {E(chat.NameOf(obligation.Creditor))}</h1>
         <div class="amount" data-testid="amount">{E(MoneyFormatter.Format(obligation.Amount, "en"))}</div>
         <p class="muted">for {E(obligation.Reason)} (#{obligation.FlowNumber})</p>
         <div class="notice">🧪 Sandbox: no real money moves. Pay makes the sandbox send a signed webhook, as a real gateway would.</div>
@@ -139,7 +139,7 @@ public static class PaymentEndpoints
         """);
 
     private static IResult Closed(Obligation obligation, ChatRecord chat) => obligation.State == ObligationState.Paid
-        ? Page("Already paid", $"<h1>Already paid ✅</h1><p>{E(Name(chat, obligation.Debtor))} paid {E(Name(chat, obligation.Creditor))} {E(MoneyFormatter.Format(obligation.Amount, "en"))} for {E(obligation.Reason)}.</p>")
+        ? Page("Already paid", $"<h1>Already paid ✅</h1><p>{E(chat.NameOf(obligation.Debtor))} paid {E(chat.NameOf(obligation.Creditor))} {E(MoneyFormatter.Format(obligation.Amount, "en"))} for {E(obligation.Reason)}.</p>")
         : Page("Nothing to pay", $"<h1>Nothing to pay</h1><p class=\"muted\">This debt was {(obligation.State == ObligationState.Netted ? "replaced by a settle-up plan" : "cancelled")}; check the chat for the current one.</p>");
 
     /// <summary>Where a gateway sends the payer back after paying. Cosmetic only: the webhook or the poller confirms.</summary>
@@ -152,7 +152,7 @@ public static class PaymentEndpoints
         }
 
         return obligation.IsOpen
-            ? Page("Thanks", $"<h1 data-testid=\"result\">Thanks! ⏳</h1><p>The payment to {E(Name(chat, obligation.Creditor))} is being confirmed; the chat card updates by itself. You can close this tab.</p>")
+            ? Page("Thanks", $"<h1 data-testid=\"result\">Thanks! ⏳</h1><p>The payment to {E(chat.NameOf(obligation.Creditor))} is being confirmed; the chat card updates by itself. You can close this tab.</p>")
             : Closed(obligation, chat);
     }
 
@@ -184,7 +184,7 @@ public static class PaymentEndpoints
         {
             case "pay":
                 return await gateway.SendAsync(obligation, "payment.succeeded", ct)
-                    ? Page("Paid", $"<h1 data-testid=\"result\">Payment sent ✅</h1><p>{E(MoneyFormatter.Format(obligation.Amount, "en"))} to {E(Name(chat, obligation.Creditor))}. The chat card updates by itself; you can close this tab.</p>")
+                    ? Page("Paid", $"<h1 data-testid=\"result\">Payment sent ✅</h1><p>{E(MoneyFormatter.Format(obligation.Amount, "en"))} to {E(chat.NameOf(obligation.Creditor))}. The chat card updates by itself; you can close this tab.</p>")
                     : Page("Not confirmed", "<h1>The payment was not confirmed</h1><p class=\"muted\">Try again in a moment.</p>", 502);
             case "fail":
                 await gateway.SendAsync(obligation, "payment.failed", ct);
@@ -216,7 +216,7 @@ public static class PaymentEndpoints
             await turns.HandleAsync(new PaymentClaimInbound(obligation.ChatKey, $"claim:{obligation.Id}:{Guid.NewGuid():N}", obligation.Id), ct);
         }
 
-        return Page("Thanks", $"<h1 data-testid=\"result\">Thanks!</h1><p>{E(Name(chat, obligation.Creditor))} is asked to confirm the payment in the chat.</p>");
+        return Page("Thanks", $"<h1 data-testid=\"result\">Thanks!</h1><p>{E(chat.NameOf(obligation.Creditor))} is asked to confirm the payment in the chat.</p>");
     }
 
     /// <summary>
@@ -293,8 +293,6 @@ public static class PaymentEndpoints
         return obligation is null ? (null, null) : (obligation, await store.LoadChatAsync(obligation.ChatKey, ct));
     }
 
-    private static string Name(ChatRecord chat, string member) =>
-        chat.Members.Find(m => m.Key == member)?.Name ?? member;
 
     /// <summary>303 See Other: the browser follows with a GET, whatever brought it here.</summary>
     private sealed class SeeOther(Uri url) : IResult

@@ -75,8 +75,8 @@ public sealed class PaymentService(
                 Describe(obligation, chat), now + stripeOptions.Value.SessionLifetime, new Uri(pay + "/done"), new Uri(pay + "/cancelled"))
             {
                 PayToken = payToken,
-                DebtorName = Name(chat, obligation.Debtor),
-                CreditorName = Name(chat, obligation.Creditor),
+                DebtorName = chat.NameOf(obligation.Debtor),
+                CreditorName = chat.NameOf(obligation.Creditor),
                 Reason = $"{obligation.Reason} (#{obligation.FlowNumber})",
             };
             PaymentHandle handle;
@@ -147,7 +147,6 @@ public sealed class PaymentService(
     }
 
     private static string Describe(Obligation obligation, ChatRecord chat) =>
-        $"{obligation.Reason} (#{obligation.FlowNumber}): {Name(chat, obligation.Debtor)} → {Name(chat, obligation.Creditor)}";
+        $"{obligation.Reason} (#{obligation.FlowNumber}): {chat.NameOf(obligation.Debtor)} → {chat.NameOf(obligation.Creditor)}";
 
-    private static string Name(ChatRecord chat, string member) => chat.Members.Find(m => m.Key == member)?.Name ?? member;
 }

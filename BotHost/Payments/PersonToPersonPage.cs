@@ -16,7 +16,7 @@ internal static class PersonToPersonPage
     /// <param name="notice">A line shown above the details, e.g. why this page is shown instead of a checkout.</param>
     public static IResult Render(string token, Obligation obligation, ChatRecord chat, IPaymentProvider? gateway, string? notice = null)
     {
-        var creditor = Name(chat, obligation.Creditor);
+        var creditor = chat.NameOf(obligation.Creditor);
         var handles = chat.Payouts.Where(p => p.Member == obligation.Creditor).OrderBy(p => p.Kind, StringComparer.Ordinal).ToList();
         var remittance = $"{obligation.Reason} #{obligation.FlowNumber}";
         var details = handles.Count == 0
@@ -29,7 +29,7 @@ internal static class PersonToPersonPage
             ? "<p class=\"notice\" data-testid=\"claimed\">You said you paid; waiting for the payee to confirm.</p>"
             : $"<form method=\"post\" action=\"/pay/{E(token)}/claim\"><button class=\"primary\" data-testid=\"i-paid\">I paid</button></form>";
         return Page("Pay", $"""
-            <h1>{E(Name(chat, obligation.Debtor))} pays {E(creditor)}</h1>
+            <h1>{E(chat.NameOf(obligation.Debtor))} pays {E(creditor)}</h1>
             <div class="amount" data-testid="amount">{E(MoneyFormatter.Format(obligation.Amount, "en"))}</div>
             <p class="muted">for {E(obligation.Reason)} (#{obligation.FlowNumber})</p>
             {(notice is null ? "" : $"<div class=\"notice\">{E(notice)}</div>")}
@@ -79,5 +79,4 @@ internal static class PersonToPersonPage
     private static string Link(string url, string label) =>
         $"<a href=\"{E(url)}\" rel=\"noopener noreferrer\" data-testid=\"p2p-link\">{E(label)}</a>";
 
-    private static string Name(ChatRecord chat, string member) => chat.Members.Find(m => m.Key == member)?.Name ?? member;
 }

@@ -58,6 +58,9 @@ public sealed class ChatRecord
     public string LedgerHead { get; set; } = Ledger.GenesisHash;
     public long Version { get; set; }
 
+    /// <summary>The member's display name as last seen, or the key itself for someone never seen.</summary>
+    public string NameOf(string memberKey) => Members.Find(m => m.Key == memberKey)?.Name ?? memberKey;
+
     [JsonIgnore]
     public string Channel => Key[..Math.Max(0, Key.IndexOf(':', StringComparison.Ordinal))];
 }

@@ -52,7 +52,7 @@ public sealed class TurnContext
             return Text.Format("member.pending", memberKey);
         }
 
-        return Chat.Members.Find(m => m.Key == memberKey)?.Name ?? memberKey;
+        return Chat.NameOf(memberKey);
     }
 
     public async Task<FlowRecord?> FlowAsync(int number)

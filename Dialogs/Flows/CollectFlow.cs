@@ -121,7 +121,7 @@ public sealed class CollectFlow : FlowBase<CollectFlow.State>
         lines.Add(text.Format("collect.progress", Amount(paid), Obligations.Count(o => o.State == ObligationState.Paid),
             Obligations.Count(o => o.State != ObligationState.Cancelled)));
         lines.Add(StateLine());
-        SplitBillFlow.AddIfAny(lines, SandboxNotice());
+        AddSandboxNotice(lines);
 
         var buttons = new List<IReadOnlyList<CardButton>>(PaymentRows());
         switch (Enum.Parse<State>(Record.State))

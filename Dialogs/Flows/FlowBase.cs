@@ -212,6 +212,12 @@ public abstract class FlowBase<TState> : IFlow where TState : struct, Enum
 
     protected string StateLine() => Context.Text.Format("card.state", Context.Text.StateName(Record.State));
 
-    protected string SandboxNotice() =>
-        Context.Chat.Settings.Provider is null or "sandbox" && !Context.Options.IsDevelopment ? Context.Text.Format("card.sandbox") : "";
+    /// <summary>Outside Development a chat still on the sandbox says on every card that no money moves.</summary>
+    protected void AddSandboxNotice(List<string> lines)
+    {
+        if (Context.Chat.Settings.Provider is null or "sandbox" && !Context.Options.IsDevelopment)
+        {
+            lines.Add(Context.Text.Format("card.sandbox"));
+        }
+    }
 }

@@ -118,7 +118,7 @@ public sealed class LotteryFlow : FlowBase<LotteryFlow.State>
         }
 
         lines.Add(StateLine());
-        SplitBillFlow.AddIfAny(lines, SandboxNotice());
+        AddSandboxNotice(lines);
         var buttons = new List<IReadOnlyList<CardButton>>();
         if (Record.State == nameof(State.Open))
         {

@@ -84,7 +84,7 @@ public sealed class RaffleFlow : FlowBase<RaffleFlow.State>
         }
 
         lines.Add(StateLine());
-        SplitBillFlow.AddIfAny(lines, SandboxNotice());
+        AddSandboxNotice(lines);
         var buttons = new List<IReadOnlyList<CardButton>>();
         if (Record.State == nameof(State.Open))
         {

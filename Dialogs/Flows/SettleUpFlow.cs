@@ -59,7 +59,7 @@ public sealed class SettleUpFlow : FlowBase<SettleUpFlow.State>
         };
         lines.AddRange(RosterLines(o => text.Format("transfer.line", Context.NameOf(o.Debtor), Context.NameOf(o.Creditor), Amount(o.Minor), text.ObligationState(o.State))));
         lines.Add(StateLine());
-        SplitBillFlow.AddIfAny(lines, SandboxNotice());
+        AddSandboxNotice(lines);
         return new Card(Title("🤝"), lines, [.. PaymentRows()]);
     }
 }

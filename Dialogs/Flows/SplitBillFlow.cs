@@ -105,15 +105,7 @@ public sealed class SplitBillFlow : FlowBase<SplitBillFlow.State>
         }
 
         lines.Add(StateLine());
-        AddIfAny(lines, SandboxNotice());
+        AddSandboxNotice(lines);
         return new Card(Title("🧾"), lines, buttons);
-    }
-
-    internal static void AddIfAny(List<string> lines, string line)
-    {
-        if (line.Length > 0)
-        {
-            lines.Add(line);
-        }
     }
 }

@@ -45,7 +45,7 @@ public sealed class TransferFlow : FlowBase<TransferFlow.State>
         var lines = new List<string>();
         lines.AddRange(RosterLines(o => text.Format("transfer.line", Context.NameOf(o.Debtor), Context.NameOf(o.Creditor), Amount(o.Minor), text.ObligationState(o.State))));
         lines.Add(StateLine());
-        SplitBillFlow.AddIfAny(lines, SandboxNotice());
+        AddSandboxNotice(lines);
         var buttons = new List<IReadOnlyList<CardButton>>(PaymentRows());
         if (Record.IsOpen)
         {
