@@ -28,9 +28,22 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
     /// <summary>
     /// Undelivered outbox items by id, as committed: this process is the file's only writer, so the copy is exact, and
-    /// the dispatcher's frequent "what is pending" costs no read and no JSON. Loaded at start; guarded by the lock.
+    /// the dispatcher's frequent "what is pending" costs no read and no JSON. Loaded at start; guarded by its own lock, so the
+    /// dispatcher never waits for a transaction to end.
     /// </summary>
     private readonly SortedDictionary<long, OutboxItem> pending = [];
+    private readonly Lock pendingGate = new();
+
+    // What this process committed (or read), served without a database read; see RecordCache. Capacities keep the
+    // cache to about 10 MB (chats ~1.3 KB of JSON, flows ~0.8 KB, obligations ~0.35 KB in the load test): the hot part
+    // of a chat bot's data is the chats and flows being talked about right now.
+    private readonly RecordCache<StoredJson> chatCache = new(2_048);
+    private readonly RecordCache<StoredJson> flowCache = new(2_048);
+    private readonly RecordCache<string> obligationCache = new(8_192);
+    private readonly RecordCache<ButtonToken> tokenCache = new(8_192);
+    private readonly RecordCache<string> cardRefCache = new(4_096);
+    private readonly KeyFilter dedupeFilter;
+    private long lastOutboxId;
     private int disposed;
 
     public LiteDbStore(string path)
@@ -62,6 +75,17 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             pending[item.Id] = item;
         }
 
+        // Outbox ids are handed out here (one writer per file), so an item is written once, with its id inside. Delivered
+        // items are deleted, so the largest id left says nothing of those before; ids start from the clock (milliseconds
+        // × 1,024, below 2^53 for JavaScript), which a restart never goes back past.
+        var largest = outbox.Query().OrderByDescending("_id").Limit(1).ToDocuments().FirstOrDefault()?["_id"].AsInt64 ?? 0;
+        lastOutboxId = Math.Max(largest, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 10);
+        dedupeFilter = new KeyFilter(dedupe.LongCount());
+        foreach (var doc in dedupe.FindAll())
+        {
+            dedupeFilter.Add(doc["_id"].AsString);
+        }
+
         writer = new Thread(WriteLoop) { IsBackground = true, Name = "LiteDB group commit" };
         writer.Start();
     }
@@ -84,14 +108,18 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
     }
 
-    public Task<bool> IsProcessedAsync(string dedupeKey, CancellationToken ct = default) =>
-        Locked(() => dedupe.FindById(dedupeKey) is not null);
+    /// <summary>A key the filter has never seen is new without a read; a "maybe" is read.</summary>
+    public Task<bool> IsProcessedAsync(string dedupeKey, CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        return dedupeFilter.MightContain(dedupeKey) ? Locked(() => dedupe.FindById(dedupeKey) is not null) : Task.FromResult(false);
+    }
 
     public Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default) =>
-        Locked(() => Read<ChatRecord>(chats.FindById(chatKey)));
+        Task.FromResult(Cached(chatCache, chats, chatKey) is { } stored ? StoreJson.Read<ChatRecord>(stored.Json) : null);
 
     public Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default) =>
-        Locked(() => Read<FlowRecord>(flows.FindById(FlowRecord.MakeId(chatKey, number))));
+        Task.FromResult(Cached(flowCache, flows, FlowRecord.MakeId(chatKey, number)) is { } stored ? StoreJson.Read<FlowRecord>(stored.Json) : null);
 
     public Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default)
     {
@@ -118,8 +146,24 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
     }
 
-    public Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default) =>
-        Locked(() => Read<Obligation>(obligations.FindById(id)));
+    public Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        if (!obligationCache.TryGet(id, out var json))
+        {
+            lock (gate)
+            {
+                ThrowIfDisposed();
+                json = obligations.FindById(id)?["data"].AsString;
+                if (json is not null)
+                {
+                    obligationCache.Set(id, json);
+                }
+            }
+        }
+
+        return Task.FromResult(json is null ? null : StoreJson.Read<Obligation>(json));
+    }
 
     public Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default) =>
         Locked(() => Read<Obligation>(obligations.FindOne(LiteQuery.Eq("pay", payToken))));
@@ -148,8 +192,55 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
     }
 
-    public Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default) =>
-        Locked(() => Read<ButtonToken>(tokens.FindById(token)));
+    public Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        if (tokenCache.TryGet(token, out var cached))
+        {
+            return Task.FromResult<ButtonToken?>(cached);
+        }
+
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            var found = Read<ButtonToken>(tokens.FindById(token));
+            if (found is not null)
+            {
+                tokenCache.Set(token, found);
+            }
+
+            return Task.FromResult(found);
+        }
+    }
+
+    /// <summary>A versioned record from the cache, or read (and cached) under the lock; null when there is none.</summary>
+    private StoredJson? Cached(RecordCache<StoredJson> cache, ILiteCollection<BsonDocument> collection, string id)
+    {
+        ThrowIfDisposed();
+        if (cache.TryGet(id, out var stored))
+        {
+            return stored;
+        }
+
+        lock (gate)
+        {
+            ThrowIfDisposed();
+            if (collection.FindById(id) is not { } doc)
+            {
+                return null;
+            }
+
+            stored = new StoredJson(doc["data"].AsString, doc["v"].AsInt64);
+            cache.Set(id, stored);
+            return stored;
+        }
+    }
+
+    /// <summary>The version a save of this record must expect: the cache's when it holds the record (exact), else the file's.</summary>
+    private long VersionOf(RecordCache<StoredJson> cache, ILiteCollection<BsonDocument> collection, string id) =>
+        cache.TryGet(id, out var stored) ? stored.Version : collection.FindById(id) is { } doc ? doc["v"].AsInt64 : 0;
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) == 1, this);
 
     /// <summary>
     /// Commits a turn in a group commit: the turn waits (without holding a thread) for the store's one writer thread,
@@ -229,6 +320,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
                     if (write.Validate() is { } refused)
                     {
+                        write.Undo();
                         write.Finish(refused);
                         continue;
                     }
@@ -247,8 +339,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             }
             catch (Exception)
             {
+                // Each piece is written again alone, as it stands (its versions and JSON were made for exactly that write).
                 db.Rollback();
-                applied.ForEach(w => w.Undo());
                 alone = batch.Where(w => !w.Done).ToList();
             }
         }
@@ -267,6 +359,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             if (write.Validate() is { } refused)
             {
                 db.Rollback();
+                write.Undo();
                 write.Finish(refused);
                 return;
             }
@@ -300,30 +393,48 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
     public Task<IReadOnlyList<OutboxItem>> PendingOutboxAsync(int max, CancellationToken ct = default)
     {
-        lock (gate)
+        ThrowIfDisposed();
+        lock (pendingGate)
         {
             IReadOnlyList<OutboxItem> result = pending.Values.Take(max).Select(Copy).ToList();
             return Task.FromResult(result);
         }
     }
 
+    /// <summary>A delivered item is deleted: the outbox holds what is still to be sent (a delete writes less than an update).</summary>
     public Task MarkDeliveredAsync(long outboxId, CancellationToken ct = default) =>
-        Write(new SimpleWrite($"outbox/{outboxId}", () =>
+        Write(new SimpleWrite($"outbox/{outboxId}", () => outbox.Delete(outboxId), committed: () =>
         {
-            var doc = outbox.FindById(outboxId);
-            if (doc is not null)
+            lock (pendingGate)
             {
-                doc["delivered"] = true;
-                outbox.Update(doc);
+                pending.Remove(outboxId);
             }
-        }, committed: () => pending.Remove(outboxId)));
+        }));
 
-    public Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default) =>
-        Locked(() => cardRefs.FindById($"{chatKey}|{cardKey}")?["ref"].AsString);
+    public Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        var id = $"{chatKey}|{cardKey}";
+        return cardRefCache.TryGet(id, out var cached) ? Task.FromResult<string?>(cached) : Locked(() =>
+        {
+            var found = cardRefs.FindById(id)?["ref"].AsString;
+            if (found is not null)
+            {
+                cardRefCache.Set(id, found);
+            }
 
-    public Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default) =>
-        Write(new SimpleWrite($"cardref/{chatKey}|{cardKey}", () =>
-            cardRefs.Upsert(new BsonDocument { ["_id"] = $"{chatKey}|{cardKey}", ["ref"] = messageRef })));
+            return found;
+        });
+    }
+
+    public Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default)
+    {
+        var id = $"{chatKey}|{cardKey}";
+        return Write(new SimpleWrite(
+            $"cardref/{id}",
+            () => cardRefs.Upsert(new BsonDocument { ["_id"] = id, ["ref"] = messageRef }),
+            committed: () => cardRefCache.Set(id, messageRef)));
+    }
 
     public Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default)
     {
@@ -414,28 +525,37 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         writes.Dispose();
     }
 
-    /// <summary>The writes of one turn, inside a transaction the caller opened.</summary>
-    private void ApplyTurn(TurnCommit commit)
+    /// <summary>
+    /// The writes of one turn, inside a transaction the caller opened, after <see cref="TurnWrite.Validate"/> checked
+    /// the versions in the same transaction. The JSON was made by the caller's thread, so this one only writes.
+    /// </summary>
+    private void ApplyTurn(TurnWrite write)
     {
+        var commit = write.Commit;
         dedupe.Insert(new BsonDocument { ["_id"] = commit.DedupeKey, ["at"] = DateTime.UtcNow.Ticks });
         if (commit.ChatChanged)
         {
-            SaveVersioned(chats, commit.Chat.Key, commit.Chat.Version, v => commit.Chat.Version = v, doc => { }, () => StoreJson.Write(commit.Chat));
+            Save(chats, new BsonDocument { ["_id"] = commit.Chat.Key, ["v"] = commit.Chat.Version, ["data"] = write.ChatJson }, isNew: commit.Chat.Version == 1);
         }
 
-        foreach (var flow in commit.Flows)
+        for (var i = 0; i < commit.Flows.Count; i++)
         {
-            SaveVersioned(flows, flow.Id, flow.Version, v => flow.Version = v, doc =>
+            var flow = commit.Flows[i];
+            Save(flows, new BsonDocument
             {
-                doc["chat"] = flow.ChatKey;
-                doc["num"] = flow.Number;
-                doc["open"] = flow.IsOpen;
-                doc["due"] = flow.IsOpen && flow.DueAt is { } due ? due.UtcTicks : long.MaxValue;
-            }, () => StoreJson.Write(flow));
+                ["_id"] = flow.Id,
+                ["v"] = flow.Version,
+                ["chat"] = flow.ChatKey,
+                ["num"] = flow.Number,
+                ["open"] = flow.IsOpen,
+                ["due"] = flow.IsOpen && flow.DueAt is { } due ? due.UtcTicks : long.MaxValue,
+                ["data"] = write.FlowJson[i],
+            }, isNew: flow.Version == 1);
         }
 
-        foreach (var obligation in commit.Obligations)
+        for (var i = 0; i < commit.Obligations.Count; i++)
         {
+            var obligation = commit.Obligations[i];
             obligations.Upsert(new BsonDocument
             {
                 ["_id"] = obligation.Id,
@@ -443,7 +563,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 ["flow"] = obligation.FlowNumber,
                 ["open"] = obligation.IsOpen,
                 ["pay"] = obligation.PayToken,
-                ["data"] = StoreJson.Write(obligation),
+                ["data"] = write.ObligationJson[i],
             });
         }
 
@@ -463,12 +583,28 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             tokens.Insert(new BsonDocument { ["_id"] = token.Token, ["data"] = StoreJson.Write(token) });
         }
 
-        foreach (var item in commit.Outbox)
+        for (var i = 0; i < commit.Outbox.Count; i++)
         {
-            var doc = new BsonDocument { ["chat"] = item.ChatKey, ["delivered"] = false, ["data"] = "" };
-            item.Id = outbox.Insert(doc).AsInt64;
-            doc["data"] = StoreJson.Write(item);
-            outbox.Update(doc);
+            outbox.Insert(new BsonDocument
+            {
+                ["_id"] = commit.Outbox[i].Id,
+                ["chat"] = commit.Outbox[i].ChatKey,
+                ["delivered"] = false,
+                ["data"] = write.OutboxJson[i],
+            });
+        }
+    }
+
+    /// <summary>A versioned record's write: the version says whether it exists (checked by Validate), so no look-up first.</summary>
+    private static void Save(ILiteCollection<BsonDocument> collection, BsonDocument doc, bool isNew)
+    {
+        if (isNew)
+        {
+            collection.Insert(doc);
+        }
+        else if (!collection.Update(doc))
+        {
+            throw new ConcurrencyException($"{doc["_id"].AsString} is gone from the store.");
         }
     }
 
@@ -488,24 +624,6 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private static T? Read<T>(BsonDocument? doc) where T : class =>
         doc is null ? null : StoreJson.Read<T>(doc["data"].AsString);
 
-    /// <summary>Writes a record only if nobody wrote it since it was read (its version is unchanged), then bumps the version.</summary>
-    private static void SaveVersioned(
-        ILiteCollection<BsonDocument> collection, string id, long expected, Action<long> setVersion, Action<BsonDocument> index, Func<string> json)
-    {
-        var stored = collection.FindById(id);
-        var storedVersion = stored is null ? 0 : stored["v"].AsInt64;
-        if (storedVersion != expected)
-        {
-            throw new ConcurrencyException($"{id} changed under this turn (version {storedVersion}, expected {expected}).");
-        }
-
-        setVersion(expected + 1);
-        var doc = new BsonDocument { ["_id"] = id, ["v"] = expected + 1 };
-        index(doc);
-        doc["data"] = json();
-        collection.Upsert(doc);
-    }
-
     /// <summary>Database work waiting for the group commit: the keys it writes, a check before writing, the writes.</summary>
     private abstract class PendingWrite
     {
@@ -523,7 +641,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         {
         }
 
-        /// <summary>Puts back what <see cref="Apply"/> changed in the caller's objects when its transaction rolled back.</summary>
+        /// <summary>Puts back what this work changed in the caller's objects, once it is known it will not be written.</summary>
         public virtual void Undo()
         {
         }
@@ -563,17 +681,20 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         public override void Committed() => committed?.Invoke();
     }
 
+    /// <summary>
+    /// A turn waiting for the writer. Made on the caller's thread: the new versions are set and every record turned
+    /// into JSON here, so the writer thread (the one thing all turns wait for) only checks and writes.
+    /// </summary>
     private sealed class TurnWrite : PendingWrite
     {
         private readonly LiteDbStore store;
-        private readonly TurnCommit commit;
         private readonly long chatVersion;
         private readonly long[] flowVersions;
 
         public TurnWrite(LiteDbStore store, TurnCommit commit)
         {
             this.store = store;
-            this.commit = commit;
+            Commit = commit;
             chatVersion = commit.Chat.Version;
             flowVersions = commit.Flows.Select(f => f.Version).ToArray();
             Keys =
@@ -584,56 +705,106 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 .. commit.Obligations.Select(o => "obligation/" + o.Id),
                 .. commit.Tokens.Select(t => "token/" + t.Token),
             ];
+
+            if (commit.ChatChanged)
+            {
+                commit.Chat.Version = chatVersion + 1;
+                ChatJson = StoreJson.Write(commit.Chat);
+            }
+
+            FlowJson = new string[commit.Flows.Count];
+            for (var i = 0; i < FlowJson.Length; i++)
+            {
+                commit.Flows[i].Version = flowVersions[i] + 1;
+                FlowJson[i] = StoreJson.Write(commit.Flows[i]);
+            }
+
+            ObligationJson = commit.Obligations.Select(StoreJson.Write).ToArray();
+            OutboxJson = new string[commit.Outbox.Count];
+            for (var i = 0; i < OutboxJson.Length; i++)
+            {
+                commit.Outbox[i].Id = Interlocked.Increment(ref store.lastOutboxId);
+                OutboxJson[i] = StoreJson.Write(commit.Outbox[i]);
+            }
         }
+
+        public TurnCommit Commit { get; }
+        public string? ChatJson { get; }
+        public string[] FlowJson { get; }
+        public string[] ObligationJson { get; }
+        public string[] OutboxJson { get; }
 
         public override IReadOnlyList<string> Keys { get; }
 
-        public override string Describe() => $"Turn {commit.DedupeKey}";
+        public override string Describe() => $"Turn {Commit.DedupeKey}";
 
         public override Exception? Validate()
         {
-            if (store.dedupe.FindById(commit.DedupeKey) is not null)
+            if (store.dedupeFilter.MightContain(Commit.DedupeKey) && store.dedupe.FindById(Commit.DedupeKey) is not null)
             {
-                return new ConcurrencyException($"Turn {commit.DedupeKey} was already committed.");
+                return new ConcurrencyException($"Turn {Commit.DedupeKey} was already committed.");
             }
 
-            if (commit.ChatChanged && StoredVersion(store.chats, commit.Chat.Key) != commit.Chat.Version)
+            if (Commit.ChatChanged && store.VersionOf(store.chatCache, store.chats, Commit.Chat.Key) != chatVersion)
             {
-                return new ConcurrencyException($"{commit.Chat.Key} changed under this turn.");
+                return new ConcurrencyException($"{Commit.Chat.Key} changed under this turn.");
             }
 
-            foreach (var flow in commit.Flows)
+            for (var i = 0; i < flowVersions.Length; i++)
             {
-                if (StoredVersion(store.flows, flow.Id) != flow.Version)
+                if (store.VersionOf(store.flowCache, store.flows, Commit.Flows[i].Id) != flowVersions[i])
                 {
-                    return new ConcurrencyException($"{flow.Id} changed under this turn.");
+                    return new ConcurrencyException($"{Commit.Flows[i].Id} changed under this turn.");
                 }
             }
 
             return null;
         }
 
-        public override void Apply() => store.ApplyTurn(commit);
+        public override void Apply() => store.ApplyTurn(this);
 
+        /// <summary>Under the lock, after the commit: what was written becomes what readers are served.</summary>
         public override void Committed()
         {
-            foreach (var item in commit.Outbox)
+            store.dedupeFilter.Add(Commit.DedupeKey);
+            if (Commit.ChatChanged)
             {
-                store.pending[item.Id] = Copy(item);
+                store.chatCache.Set(Commit.Chat.Key, new StoredJson(ChatJson!, Commit.Chat.Version));
+            }
+
+            for (var i = 0; i < FlowJson.Length; i++)
+            {
+                store.flowCache.Set(Commit.Flows[i].Id, new StoredJson(FlowJson[i], Commit.Flows[i].Version));
+            }
+
+            for (var i = 0; i < ObligationJson.Length; i++)
+            {
+                store.obligationCache.Set(Commit.Obligations[i].Id, ObligationJson[i]);
+            }
+
+            foreach (var token in Commit.Tokens)
+            {
+                store.tokenCache.Set(token.Token, token);
+            }
+
+            lock (store.pendingGate)
+            {
+                foreach (var item in Commit.Outbox)
+                {
+                    store.pending[item.Id] = Copy(item);
+                }
             }
         }
 
+        /// <summary>Puts the versions back: the turn was not written (refused, or its transaction rolled back).</summary>
         public override void Undo()
         {
-            commit.Chat.Version = chatVersion;
+            Commit.Chat.Version = chatVersion;
             for (var i = 0; i < flowVersions.Length; i++)
             {
-                commit.Flows[i].Version = flowVersions[i];
+                Commit.Flows[i].Version = flowVersions[i];
             }
         }
-
-        private static long StoredVersion(ILiteCollection<BsonDocument> collection, string id) =>
-            collection.FindById(id) is { } stored ? stored["v"].AsInt64 : 0;
     }
 
     private sealed class NoLock : IAsyncDisposable

@@ -124,7 +124,19 @@ public static class TelegramHosting
             return Results.BadRequest();
         }
 
-        await handler.HandleAsync(update, ct);
+        // A button press is answered in the reply's body: Telegram runs the method named there (the Bot API's
+        // "making requests when getting updates"), so the press costs no request of its own.
+        if (await handler.HandleAsync(update, ct, answerInReply: true) is { } answer)
+        {
+            var reply = new Dictionary<string, string> { ["method"] = "answerCallbackQuery", ["callback_query_id"] = answer.CallbackQueryId };
+            if (answer.Text is not null)
+            {
+                reply["text"] = answer.Text;
+            }
+
+            return Results.Json(reply);
+        }
+
         return Results.Ok();
     }
 

@@ -5,7 +5,7 @@ using System.Text;
 
 namespace GroupPay.Bench.LoadTest;
 
-public sealed record LoadSettings(TimeSpan PerLevel, int MaxRequests, int[] Connections, int Groups, string Only, int FillFlows)
+public sealed record LoadSettings(TimeSpan PerLevel, int MaxRequests, int[] Connections, int Groups, string Only, int FillFlows, TimeSpan WarmUp)
 {
     public static LoadSettings Parse(string[] args)
     {
@@ -16,7 +16,8 @@ public sealed record LoadSettings(TimeSpan PerLevel, int MaxRequests, int[] Conn
             (Value("--connections") ?? "1,10,40").Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(),
             int.Parse(Value("--groups") ?? "1000", CultureInfo.InvariantCulture),
             Value("--only") ?? "both",
-            int.Parse(Value("--fill-flows") ?? "10000", CultureInfo.InvariantCulture));
+            int.Parse(Value("--fill-flows") ?? "10000", CultureInfo.InvariantCulture),
+            TimeSpan.FromSeconds(double.Parse(Value("--warmup") ?? "15", CultureInfo.InvariantCulture)));
     }
 }
 
@@ -123,8 +124,10 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         var results = new List<LevelResult>();
         using var probeClient = new HttpClient();
         long flowsCreated = 0;
-        output.WriteLine($"  {target}: warming up (2 s at 10 connections)...");
-        flowsCreated += (await DriveAsync(server, workload, secret, 10, TimeSpan.FromSeconds(2), int.MaxValue)).NewFlows;
+        // Long enough for the JIT's tiers to settle (a host's first ~20 s under load are mostly compiling), so the
+        // levels measure a running server rather than a starting one.
+        output.WriteLine($"  {target}: warming up ({settings.WarmUp.TotalSeconds:0} s at 10 connections)...");
+        flowsCreated += (await DriveAsync(server, workload, secret, 10, settings.WarmUp, int.MaxValue)).NewFlows;
         foreach (var connections in settings.Connections)
         {
             var cpuBefore = server.CpuTime();

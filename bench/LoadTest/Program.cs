@@ -1,7 +1,7 @@
 using System.Globalization;
 using GroupPay.Bench.LoadTest;
 
-// dotnet run -c Release --project bench/LoadTest [-- --seconds 10 --max-requests 200000 --connections 1,10,40 --groups 1000]
+// dotnet run -c Release --project bench/LoadTest [-- --seconds 10 --warmup 15 --max-requests 200000 --connections 1,10,40 --groups 1000]
 // Internal: "baseline-server <port> <db>" runs the baseline endpoint (the load test starts itself that way).
 if (args is ["baseline-server", var portText, var dbPath])
 {

@@ -16,6 +16,9 @@ public enum SendFault { ServerError, TimeoutBeforeEffect, TimeoutAfterEffect }
 /// <summary>One Bot API call as the fake received it; <see cref="Status"/> is what it answered.</summary>
 public sealed record ApiCall(string Method, JsonObject Params, int Status, DateTimeOffset At, int? MessageId, int? RetryAfter = null)
 {
+    /// <summary>The host asked for this call in the body of a webhook reply rather than calling the API.</summary>
+    public bool ViaWebhookReply { get; init; }
+
     public long? ChatId => Params["chat_id"] is { } id ? long.Parse(id.ToString(), CultureInfo.InvariantCulture) : null;
     public string? Text => Params["text"]?.GetValue<string>();
     public JsonArray? Keyboard => Params["reply_markup"]?["inline_keyboard"]?.AsArray();
@@ -107,6 +110,24 @@ public sealed class FakeBotApi : IAsyncDisposable
         Calls.Where(c => c.ChatId == chatId && MessageMethods.Contains(c.Method) && c.Status == 200).ToList();
 
     public IReadOnlyList<ApiCall> Answers => Calls.Where(c => c.Method == "answerCallbackQuery").ToList();
+
+    /// <summary>
+    /// Runs the method a webhook reply carries, as Telegram does with the body of a 200 ("making requests when getting
+    /// updates"); the host answers button presses that way. Recorded like any call, with <see cref="ApiCall.ViaWebhookReply"/>.
+    /// </summary>
+    public void RunWebhookReply(string body)
+    {
+        if (string.IsNullOrWhiteSpace(body) || JsonNode.Parse(body) is not JsonObject reply || reply["method"]?.GetValue<string>() is not { } method)
+        {
+            return;
+        }
+
+        reply.Remove("method");
+        lock (gate)
+        {
+            calls.Add(new ApiCall(method, reply, 200, DateTimeOffset.UtcNow, null) { ViaWebhookReply = true });
+        }
+    }
 
     /// <summary>The text of a message as the chat shows it now.</summary>
     public string? MessageText(long chatId, int messageId)

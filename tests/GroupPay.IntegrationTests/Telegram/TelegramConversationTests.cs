@@ -145,6 +145,8 @@ public sealed class TelegramConversationTests
         Assert.Equal(1000, obligations.Sum(o => o.Minor));
         Assert.Equal(5, tg.Fake.Answers.Count);
         Assert.All(tg.Fake.Answers, a => Assert.StartsWith("🧧 You got ", a.Params["text"]!.GetValue<string>(), StringComparison.Ordinal));
+        // A webhook answers each press in the body of its 200; polling has no reply to put it in and calls the API.
+        Assert.All(tg.Fake.Answers, a => Assert.Equal(mode == "Webhook", a.ViaWebhookReply));
         var shown = tg.Fake.MessageText(Group, card.MessageId!.Value)!;
         Assert.Contains("Grabbed: 5 of 5", shown, StringComparison.Ordinal);
         Assert.DoesNotContain(tg.Fake.Delivered(Group)[^1].Buttons, b => b["callback_data"]?.GetValue<string>() == grab);

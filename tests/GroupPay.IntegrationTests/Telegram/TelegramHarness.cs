@@ -107,7 +107,13 @@ public sealed class TelegramHarness : IAsyncDisposable
             request.Headers.Add(TelegramHosting.SecretHeader, secret);
         }
 
-        return await client.SendAsync(request);
+        var response = await client.SendAsync(request);
+        if (response.IsSuccessStatusCode)
+        {
+            Fake.RunWebhookReply(await response.Content.ReadAsStringAsync());
+        }
+
+        return response;
     }
 
     public Task DrainAsync() => Host.Services.GetRequiredService<OutboxDispatcher>().DrainAsync(CancellationToken.None);
