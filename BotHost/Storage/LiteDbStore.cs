@@ -34,14 +34,12 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private readonly SortedDictionary<long, OutboxItem> pending = [];
     private readonly Lock pendingGate = new();
 
-    // What this process committed (or read), served without a database read; see RecordCache. Capacities keep the
-    // cache to about 10 MB (chats ~1.3 KB of JSON, flows ~0.8 KB, obligations ~0.35 KB in the load test): the hot part
-    // of a chat bot's data is the chats and flows being talked about right now.
-    private readonly RecordCache<StoredJson> chatCache = new(2_048);
-    private readonly RecordCache<StoredJson> flowCache = new(2_048);
-    private readonly RecordCache<string> obligationCache = new(8_192);
-    private readonly RecordCache<ButtonToken> tokenCache = new(8_192);
-    private readonly RecordCache<string> cardRefCache = new(4_096);
+    // The version of each chat and flow as last committed or read, so the writer thread (which every turn waits for)
+    // checks a turn's versions without reading the records again. Exact because this process is the file's one
+    // writer; bounded, and a forgotten version is read from the file. Whole records were cached here too, once: it
+    // saved no measurable time (the writer, not reads, limits a turn) and cost ~18 MiB of peak RSS.
+    private readonly RecordCache<long> chatVersions = new(4_096);
+    private readonly RecordCache<long> flowVersions = new(8_192);
     private readonly KeyFilter dedupeFilter;
     private long lastOutboxId;
     private int disposed;
@@ -116,10 +114,10 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     }
 
     public Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default) =>
-        Task.FromResult(Cached(chatCache, chats, chatKey) is { } stored ? StoreJson.Read<ChatRecord>(stored.Json) : null);
+        Task.FromResult(ReadVersioned(chatVersions, chats, chatKey) is { } json ? StoreJson.Read<ChatRecord>(json) : null);
 
     public Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default) =>
-        Task.FromResult(Cached(flowCache, flows, FlowRecord.MakeId(chatKey, number)) is { } stored ? StoreJson.Read<FlowRecord>(stored.Json) : null);
+        Task.FromResult(ReadVersioned(flowVersions, flows, FlowRecord.MakeId(chatKey, number)) is { } json ? StoreJson.Read<FlowRecord>(json) : null);
 
     public Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default)
     {
@@ -146,24 +144,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
     }
 
-    public Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default)
-    {
-        ThrowIfDisposed();
-        if (!obligationCache.TryGet(id, out var json))
-        {
-            lock (gate)
-            {
-                ThrowIfDisposed();
-                json = obligations.FindById(id)?["data"].AsString;
-                if (json is not null)
-                {
-                    obligationCache.Set(id, json);
-                }
-            }
-        }
-
-        return Task.FromResult(json is null ? null : StoreJson.Read<Obligation>(json));
-    }
+    public Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default) =>
+        Task.FromResult(ReadJson(obligations, id) is { } json ? StoreJson.Read<Obligation>(json) : null);
 
     public Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default) =>
         Locked(() => Read<Obligation>(obligations.FindOne(LiteQuery.Eq("pay", payToken))));
@@ -192,36 +174,22 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
     }
 
-    public Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default)
-    {
-        ThrowIfDisposed();
-        if (tokenCache.TryGet(token, out var cached))
-        {
-            return Task.FromResult<ButtonToken?>(cached);
-        }
+    public Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default) =>
+        Task.FromResult(ReadJson(tokens, token) is { } json ? StoreJson.Read<ButtonToken>(json) : null);
 
+    /// <summary>A record's JSON, read under the lock; it is parsed after the lock is released.</summary>
+    private string? ReadJson(ILiteCollection<BsonDocument> collection, string id)
+    {
         lock (gate)
         {
             ThrowIfDisposed();
-            var found = Read<ButtonToken>(tokens.FindById(token));
-            if (found is not null)
-            {
-                tokenCache.Set(token, found);
-            }
-
-            return Task.FromResult(found);
+            return collection.FindById(id)?["data"].AsString;
         }
     }
 
-    /// <summary>A versioned record from the cache, or read (and cached) under the lock; null when there is none.</summary>
-    private StoredJson? Cached(RecordCache<StoredJson> cache, ILiteCollection<BsonDocument> collection, string id)
+    /// <summary>A versioned record's JSON, noting its version for the writer's check.</summary>
+    private string? ReadVersioned(RecordCache<long> versions, ILiteCollection<BsonDocument> collection, string id)
     {
-        ThrowIfDisposed();
-        if (cache.TryGet(id, out var stored))
-        {
-            return stored;
-        }
-
         lock (gate)
         {
             ThrowIfDisposed();
@@ -230,15 +198,14 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 return null;
             }
 
-            stored = new StoredJson(doc["data"].AsString, doc["v"].AsInt64);
-            cache.Set(id, stored);
-            return stored;
+            versions.Set(id, doc["v"].AsInt64);
+            return doc["data"].AsString;
         }
     }
 
-    /// <summary>The version a save of this record must expect: the cache's when it holds the record (exact), else the file's.</summary>
-    private long VersionOf(RecordCache<StoredJson> cache, ILiteCollection<BsonDocument> collection, string id) =>
-        cache.TryGet(id, out var stored) ? stored.Version : collection.FindById(id) is { } doc ? doc["v"].AsInt64 : 0;
+    /// <summary>The version a save of this record must expect: the one noted when it holds the record (exact), else the file's.</summary>
+    private static long VersionOf(RecordCache<long> versions, ILiteCollection<BsonDocument> collection, string id) =>
+        versions.TryGet(id, out var version) ? version : collection.FindById(id) is { } doc ? doc["v"].AsInt64 : 0;
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) == 1, this);
 
@@ -411,30 +378,12 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             }
         }));
 
-    public Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default)
-    {
-        ThrowIfDisposed();
-        var id = $"{chatKey}|{cardKey}";
-        return cardRefCache.TryGet(id, out var cached) ? Task.FromResult<string?>(cached) : Locked(() =>
-        {
-            var found = cardRefs.FindById(id)?["ref"].AsString;
-            if (found is not null)
-            {
-                cardRefCache.Set(id, found);
-            }
+    public Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default) =>
+        Locked(() => cardRefs.FindById($"{chatKey}|{cardKey}")?["ref"].AsString);
 
-            return found;
-        });
-    }
-
-    public Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default)
-    {
-        var id = $"{chatKey}|{cardKey}";
-        return Write(new SimpleWrite(
-            $"cardref/{id}",
-            () => cardRefs.Upsert(new BsonDocument { ["_id"] = id, ["ref"] = messageRef }),
-            committed: () => cardRefCache.Set(id, messageRef)));
-    }
+    public Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default) =>
+        Write(new SimpleWrite($"cardref/{chatKey}|{cardKey}", () =>
+            cardRefs.Upsert(new BsonDocument { ["_id"] = $"{chatKey}|{cardKey}", ["ref"] = messageRef })));
 
     public Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default)
     {
@@ -688,15 +637,15 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private sealed class TurnWrite : PendingWrite
     {
         private readonly LiteDbStore store;
-        private readonly long chatVersion;
-        private readonly long[] flowVersions;
+        private readonly long oldChatVersion;
+        private readonly long[] oldFlowVersions;
 
         public TurnWrite(LiteDbStore store, TurnCommit commit)
         {
             this.store = store;
             Commit = commit;
-            chatVersion = commit.Chat.Version;
-            flowVersions = commit.Flows.Select(f => f.Version).ToArray();
+            oldChatVersion = commit.Chat.Version;
+            oldFlowVersions = commit.Flows.Select(f => f.Version).ToArray();
             Keys =
             [
                 "dedupe/" + commit.DedupeKey,
@@ -708,14 +657,14 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
             if (commit.ChatChanged)
             {
-                commit.Chat.Version = chatVersion + 1;
+                commit.Chat.Version = oldChatVersion + 1;
                 ChatJson = StoreJson.Write(commit.Chat);
             }
 
             FlowJson = new string[commit.Flows.Count];
             for (var i = 0; i < FlowJson.Length; i++)
             {
-                commit.Flows[i].Version = flowVersions[i] + 1;
+                commit.Flows[i].Version = oldFlowVersions[i] + 1;
                 FlowJson[i] = StoreJson.Write(commit.Flows[i]);
             }
 
@@ -745,14 +694,14 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 return new ConcurrencyException($"Turn {Commit.DedupeKey} was already committed.");
             }
 
-            if (Commit.ChatChanged && store.VersionOf(store.chatCache, store.chats, Commit.Chat.Key) != chatVersion)
+            if (Commit.ChatChanged && VersionOf(store.chatVersions, store.chats, Commit.Chat.Key) != oldChatVersion)
             {
                 return new ConcurrencyException($"{Commit.Chat.Key} changed under this turn.");
             }
 
-            for (var i = 0; i < flowVersions.Length; i++)
+            for (var i = 0; i < oldFlowVersions.Length; i++)
             {
-                if (store.VersionOf(store.flowCache, store.flows, Commit.Flows[i].Id) != flowVersions[i])
+                if (VersionOf(store.flowVersions, store.flows, Commit.Flows[i].Id) != oldFlowVersions[i])
                 {
                     return new ConcurrencyException($"{Commit.Flows[i].Id} changed under this turn.");
                 }
@@ -769,22 +718,12 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             store.dedupeFilter.Add(Commit.DedupeKey);
             if (Commit.ChatChanged)
             {
-                store.chatCache.Set(Commit.Chat.Key, new StoredJson(ChatJson!, Commit.Chat.Version));
+                store.chatVersions.Set(Commit.Chat.Key, Commit.Chat.Version);
             }
 
             for (var i = 0; i < FlowJson.Length; i++)
             {
-                store.flowCache.Set(Commit.Flows[i].Id, new StoredJson(FlowJson[i], Commit.Flows[i].Version));
-            }
-
-            for (var i = 0; i < ObligationJson.Length; i++)
-            {
-                store.obligationCache.Set(Commit.Obligations[i].Id, ObligationJson[i]);
-            }
-
-            foreach (var token in Commit.Tokens)
-            {
-                store.tokenCache.Set(token.Token, token);
+                store.flowVersions.Set(Commit.Flows[i].Id, Commit.Flows[i].Version);
             }
 
             lock (store.pendingGate)
@@ -799,10 +738,10 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         /// <summary>Puts the versions back: the turn was not written (refused, or its transaction rolled back).</summary>
         public override void Undo()
         {
-            Commit.Chat.Version = chatVersion;
-            for (var i = 0; i < flowVersions.Length; i++)
+            Commit.Chat.Version = oldChatVersion;
+            for (var i = 0; i < oldFlowVersions.Length; i++)
             {
-                Commit.Flows[i].Version = flowVersions[i];
+                Commit.Flows[i].Version = oldFlowVersions[i];
             }
         }
     }

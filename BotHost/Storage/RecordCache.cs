@@ -4,10 +4,10 @@ using System.Diagnostics.CodeAnalysis;
 namespace GroupPay.BotHost.Storage;
 
 /// <summary>
-/// Committed records of a store this process alone writes, so a turn needs no database read (and no wait for the
-/// store's lock) for what it or an earlier turn wrote. Filled and changed only under the store's lock, after a
-/// commit or by a read of the database, so an older read can never overwrite a newer commit; read without it.
-/// Bounded: past its capacity it forgets an arbitrary quarter of what it holds, and a forgotten record is read again.
+/// What a store this process alone writes knows of its records (their versions), so the writer needs no read to check
+/// them. Filled and changed only under the store's lock, after a commit or by a read of the database, so an older read
+/// can never overwrite a newer commit; read without it. Bounded: past its capacity it forgets an arbitrary quarter of
+/// what it holds, and a forgotten entry is read again.
 /// </summary>
 internal sealed class RecordCache<T>(int capacity)
     where T : notnull
@@ -38,9 +38,6 @@ internal sealed class RecordCache<T>(int capacity)
         entries[key] = value;
     }
 }
-
-/// <summary>A record as stored: its JSON and the version the store checks on the next save.</summary>
-internal readonly record struct StoredJson(string Json, long Version);
 
 /// <summary>
 /// Every dedupe key of the store, as a Bloom filter: "no" is exact (the update is new, no read needed), "maybe" is
