@@ -97,11 +97,20 @@ public static class GroupPayHost
         builder.Services.AddSingleton(services =>
         {
             var payments = services.GetRequiredService<IOptions<PaymentsOptions>>().Value;
+            var configuration = services.GetRequiredService<IConfiguration>();
+            string? Missing(string key) => string.IsNullOrWhiteSpace(configuration[key]) ? key : null;
             return new EngineOptions
             {
                 PublicBaseUrl = payments.PublicBaseUrl,
                 DefaultProvider = payments.Provider is { Length: > 0 } provider ? provider : development ? "sandbox" : "p2p",
                 IsDevelopment = development,
+                Providers = new Dictionary<string, string?>
+                {
+                    ["sandbox"] = null,
+                    ["stripe"] = Missing("Stripe:SecretKey"),
+                    ["telegram"] = Missing("Telegram:PaymentProviderToken"),
+                    ["p2p"] = null,
+                },
             };
         });
         builder.Services.AddSingleton<DialogEngine>();

@@ -7,7 +7,9 @@ namespace GroupPay.Channels.Discord;
 
 /// <summary>
 /// Delivers outbox items that no interaction answered (payment confirmations, reminders, edits of earlier cards)
-/// through the bot's REST API. A card's message reference is <c>{channelId}/{messageId}</c>.
+/// through the bot's REST API. A card's message reference is <c>{channelId}/{messageId}</c>. Every new message carries
+/// the outbox item's id as its <c>nonce</c> with <c>enforce_nonce</c>: when a send's answer is lost and the dispatcher
+/// sends again, Discord returns the message it already made instead of posting a second one.
 /// </summary>
 public sealed class DiscordSender(DiscordRestClient rest) : IChannelSender
 {
@@ -27,7 +29,7 @@ public sealed class DiscordSender(DiscordRestClient rest) : IChannelSender
         var channelId = item.ChatKey[(ChannelName.Length + 1)..];
         if (item.Kind == OutboxKind.Document)
         {
-            var caption = DiscordMessages.Text(item.Text ?? "");
+            var caption = WithNonce(DiscordMessages.Text(item.Text ?? ""), item);
             await rest.SendAsync(HttpMethod.Post, "POST channels/{channel}/messages", $"channels/{channelId}/messages", caption, botAuth: true, ct,
                 (item.FileName ?? "export.csv", item.FileContent ?? ""));
             return null;
@@ -48,7 +50,16 @@ public sealed class DiscordSender(DiscordRestClient rest) : IChannelSender
             }
         }
 
-        var created = await rest.SendAsync(HttpMethod.Post, "POST channels/{channel}/messages", $"channels/{channelId}/messages", payload, botAuth: true, ct);
+        var created = await rest.SendAsync(HttpMethod.Post, "POST channels/{channel}/messages", $"channels/{channelId}/messages",
+            WithNonce(payload, item), botAuth: true, ct);
         return item.Kind == OutboxKind.Card ? MessageRef(created) : null;
+    }
+
+    /// <summary>The item's id as the message's nonce (at most 25 characters; ids have 16 digits), enforced by Discord.</summary>
+    private static JsonObject WithNonce(JsonObject payload, OutboxItem item)
+    {
+        payload["nonce"] = item.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        payload["enforce_nonce"] = true;
+        return payload;
     }
 }

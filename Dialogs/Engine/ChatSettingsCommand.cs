@@ -36,6 +36,10 @@ internal static class ChatSettingsCommand
             case "provider" when value.Equals("telegram", StringComparison.OrdinalIgnoreCase) && !context.Chat.Key.StartsWith("telegram:", StringComparison.Ordinal):
                 context.Refuse(text.Format("settings.provider-telegram-only"), fromButton: false);
                 break;
+            case "provider" when context.Options.Providers.TryGetValue(value.ToLowerInvariant(), out var missingSetting) && missingSetting is not null:
+                var ready = context.Options.Providers.Where(p => p.Value is null && (p.Key != "telegram" || context.Chat.Key.StartsWith("telegram:", StringComparison.Ordinal)));
+                context.Refuse(text.Format("settings.provider-not-configured", value.ToLowerInvariant(), missingSetting, string.Join(", ", ready.Select(p => p.Key))), fromButton: false);
+                break;
             case "provider" when Providers.Contains(value.ToLowerInvariant()):
                 settings.Provider = value.ToLowerInvariant();
                 Saved(context, key, settings.Provider);

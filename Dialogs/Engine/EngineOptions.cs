@@ -14,6 +14,15 @@ public sealed class EngineOptions
     public int MaxObligationRows { get; set; } = 20;
     /// <summary>In Development the sandbox is expected; elsewhere every card that relies on it says that no money moves.</summary>
     public bool IsDevelopment { get; set; } = true;
+    /// <summary>
+    /// Providers this host can take payments with (an admin may pick only these), and for the others the setting their
+    /// operator must fill in. The host fills this from its configuration; by default every provider is available.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> Providers { get; set; } = new Dictionary<string, string?>
+    {
+        ["sandbox"] = null, ["stripe"] = null, ["telegram"] = null, ["p2p"] = null,
+    };
+
     /// <summary>Least time between two reminders of one flow.</summary>
     public TimeSpan ReminderCooldown { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -170,6 +170,7 @@ internal static class CatalogEn
         ["settings.saved"] = "⚙️ {0} is now {1}.",
         ["settings.bad-value"] = "“{1}” is not a valid value for {0}. Example: {2}",
         ["settings.provider-telegram-only"] = "Telegram invoices work only in Telegram chats. Here, choose sandbox, stripe or p2p: /settings provider p2p",
+        ["settings.provider-not-configured"] = "{0} is not set up on this bot yet: its operator has to set {1} first. Available here: {2}.",
         ["settings.admin-added"] = "{0} is now an admin.",
         ["settings.admin-removed"] = "{0} is no longer an admin.",
         ["settings.admin-unknown"] = "I haven't seen {0} in this chat yet; they need to say something first.",

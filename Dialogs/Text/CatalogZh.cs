@@ -170,6 +170,7 @@ internal static class CatalogZh
         ["settings.saved"] = "⚙️ {0} 已设为 {1}。",
         ["settings.bad-value"] = "“{1}”不是 {0} 的有效值。例如：{2}",
         ["settings.provider-telegram-only"] = "Telegram 账单只能在 Telegram 聊天中使用。这里请选择 sandbox、stripe 或 p2p：/settings provider p2p",
+        ["settings.provider-not-configured"] = "此机器人尚未配置 {0}：需要运营者先设置 {1}。这里可用：{2}。",
         ["settings.admin-added"] = "{0} 现在是管理员。",
         ["settings.admin-removed"] = "{0} 不再是管理员。",
         ["settings.admin-unknown"] = "还没在本群见过 {0}，请他先发一句话。",

@@ -136,6 +136,27 @@ public sealed class DiscordInteractionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_whose_answer_was_lost_is_sent_again_with_the_same_enforced_nonce_and_appears_once()
+    {
+        var answer = await discord.SendAsync(bot, discord.SlashCommand(Alice, "split",
+            ("amount", String, "90"), ("currency", String, "EUR"), ("description", String, "Dinner"), ("participants", String, "<@12> <@13>")));
+        var payLink = answer.Buttons.First(b => b["style"]!.GetValue<int>() == 5)["url"]!.GetValue<string>();
+        await DrainOutboxAsync();
+        var createdBefore = discord.ChannelMessagesCreated;
+
+        discord.LoseNextCreateAnswer();
+        using var pay = await bot.PostAsync($"/pay/{payLink[(payLink.LastIndexOf('/') + 1)..]}/sandbox", new FormUrlEncodedContent([new("action", "pay")]));
+        Assert.Equal(HttpStatusCode.OK, pay.StatusCode);
+        await DrainOutboxAsync();
+
+        var posts = discord.CallsTo("POST", $"/channels/{FakeDiscord.ChannelId}/messages").ToList();
+        Assert.Equal(2, posts.Count);
+        Assert.All(posts, p => Assert.True(p.Json!["enforce_nonce"]!.GetValue<bool>()));
+        Assert.Equal(posts[0].Json!["nonce"]!.ToString(), posts[1].Json!["nonce"]!.ToString());
+        Assert.Equal(createdBefore + 1, discord.ChannelMessagesCreated);
+    }
+
+    [Fact]
     public async Task A_collect_is_joined_and_closed_by_buttons_each_press_updating_the_card_in_place()
     {
         var opened = await discord.SendAsync(bot, discord.SlashCommand(Alice, "collect", ("amount", String, "10"), ("currency", String, "EUR"), ("description", String, "Tickets")));

@@ -45,6 +45,10 @@ public sealed class FakeDiscord : IAsyncDisposable
         loop = Task.Run(ServeAsync);
     }
 
+    private readonly Dictionary<string, string> nonces = [];
+    private int loseNextCreate;
+    private int channelMessagesCreated;
+
     public string BaseUrl { get; }
     public IReadOnlyList<RestCall> Calls => calls.ToList();
 
@@ -84,6 +88,12 @@ public sealed class FakeDiscord : IAsyncDisposable
 
     /// <summary>The next REST call gets a 429 with this <c>retry_after</c> (ms), once per queued value.</summary>
     public void RateLimitNext(int retryAfterMs) => rateLimitNext.Enqueue(retryAfterMs);
+
+    /// <summary>The next message created in a channel is made, but its answer is lost (a 502 reaches the bot).</summary>
+    public void LoseNextCreateAnswer() => Interlocked.Exchange(ref loseNextCreate, 1);
+
+    /// <summary>Messages created in channels, repeats returned for an enforced nonce not counted.</summary>
+    public int ChannelMessagesCreated => Volatile.Read(ref channelMessagesCreated);
 
     public JsonObject Message(string messageRef) => messages[messageRef.Split('/')[1]];
 
@@ -173,6 +183,31 @@ public sealed class FakeDiscord : IAsyncDisposable
 
     private string NextInteractionId() => Interlocked.Increment(ref nextInteraction).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Discord's <c>enforce_nonce</c>: a message whose nonce an earlier message of the bot carried (within a few minutes)
+    /// is not made again; the earlier one is returned.
+    /// </summary>
+    private JsonObject CreateInChannel(string channelId, JsonObject data)
+    {
+        lock (nonces)
+        {
+            var nonce = data["nonce"]?.ToString();
+            if (nonce is not null && data["enforce_nonce"]?.GetValue<bool>() == true && nonces.TryGetValue(nonce, out var existing))
+            {
+                return messages[existing];
+            }
+
+            var message = NewMessage(channelId, data);
+            Interlocked.Increment(ref channelMessagesCreated);
+            if (nonce is not null)
+            {
+                nonces[nonce] = message["id"]!.GetValue<string>();
+            }
+
+            return message;
+        }
+    }
+
     private JsonObject NewMessage(string channelId, JsonObject data)
     {
         var id = Interlocked.Increment(ref nextId).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -214,7 +249,7 @@ public sealed class FakeDiscord : IAsyncDisposable
         JsonObject? answer = (method, segments) switch
         {
             ("PUT", ["applications", _, "commands"]) or ("PUT", ["applications", _, "guilds", _, "commands"]) => new JsonObject { ["ok"] = true },
-            ("POST", ["channels", var channel, "messages"]) => NewMessage(channel, Data(json, body)),
+            ("POST", ["channels", var channel, "messages"]) => CreateInChannel(channel, Data(json, body)),
             ("PATCH", ["channels", _, "messages", var id]) when messages.TryGetValue(id, out var message) => Edit(message, Data(json, body)),
             ("POST", ["webhooks", _, _]) => NewMessage(ChannelId, Data(json, body)),
             ("GET", ["webhooks", _, var token, "messages", "@original"]) => await OriginalAsync(token),
@@ -224,6 +259,12 @@ public sealed class FakeDiscord : IAsyncDisposable
         if (answer is null)
         {
             await WriteAsync(http.Response, 404, new JsonObject { ["message"] = "Unknown Message", ["code"] = 10008 });
+            return;
+        }
+
+        if (method == "POST" && segments is ["channels", _, "messages"] && Interlocked.Exchange(ref loseNextCreate, 0) == 1)
+        {
+            await WriteAsync(http.Response, 502, new JsonObject { ["message"] = "Bad Gateway" });
             return;
         }
 
