@@ -15,4 +15,10 @@ public static class LiteQuery
     public static BsonExpression Lte(string field, BsonValue value) => BsonExpression.Create($"$.{field} <= @0", value);
 
     public static BsonExpression Lt(string field, BsonValue value) => BsonExpression.Create($"$.{field} < @0", value);
+
+    /// <summary>
+    /// Ids that start with <paramref name="prefix"/>, by a seek on the <c>_id</c> index. LIKE's wildcards (<c>%</c>,
+    /// <c>_</c>) in the prefix and the collation (case-insensitive) can let in more than asked: filter the result exactly.
+    /// </summary>
+    public static BsonExpression IdStartsWith(string prefix) => BsonExpression.Create("_id LIKE @0", prefix + "%");
 }

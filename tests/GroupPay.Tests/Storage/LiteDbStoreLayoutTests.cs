@@ -1,0 +1,160 @@
+using GroupPay.BotHost.Storage;
+using GroupPay.Dialogs.Engine;
+using GroupPay.Payments;
+using GroupPay.Payments.Allocation;
+using LiteDB;
+
+namespace GroupPay.Tests.Storage;
+
+/// <summary>
+/// The LiteDB file keeps two secondary indexes; a chat's flows, obligations and journal are found by their ids, which
+/// start with the chat key. These check that such a look-up seeks the id index, finds exactly one chat's records, and
+/// that a file written with the older indexes is brought to the new layout at start.
+/// </summary>
+public sealed class LiteDbStoreLayoutTests : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "grouppay-tests", Guid.NewGuid().ToString("N"));
+    private int turn;
+
+    private string DatabasePath => Path.Combine(folder, "grouppay.db");
+
+    [Fact]
+    public void A_look_up_by_id_prefix_seeks_the_id_index()
+    {
+        Directory.CreateDirectory(folder);
+        using var db = new LiteDatabase(DatabasePath);
+        var flows = db.GetCollection("flows");
+        flows.Insert(new BsonDocument { ["_id"] = "telegram:-100#1", ["chat"] = "telegram:-100" });
+
+        var plan = flows.Query().Where(LiteQuery.IdStartsWith("telegram:-100#")).GetPlan();
+
+        Assert.Equal("_id", plan["index"]["name"].AsString);
+        Assert.NotEqual("FULL INDEX SCAN(_id)", plan["index"]["mode"].AsString);
+    }
+
+    [Fact]
+    public async Task Chats_whose_keys_differ_only_in_case_or_share_a_prefix_keep_their_records_apart()
+    {
+        using var store = new LiteDbStore(DatabasePath);
+        string[] chats = ["test:Group", "test:group", "test:group1"];
+        foreach (var chat in chats)
+        {
+            var record = new ChatRecord { Key = chat };
+            var flow = Flow(chat, 1);
+            var obligation = Obligation(chat, 1);
+            flow.ObligationIds.Add(obligation.Id);
+            var entry = Ledger.Post(chat, 1, Ledger.GenesisHash, EntryKind.ObligationCreated, obligation, Now);
+            record.LedgerSequence = 1;
+            record.LedgerHead = entry.Hash;
+            await store.CommitAsync(new TurnCommit($"test:turn:{++turn}", record, true, [flow], [obligation], [entry], [], []));
+        }
+
+        foreach (var chat in chats)
+        {
+            Assert.Equal([chat], (await store.RecentFlowsAsync(chat, 10, openOnly: false)).Select(f => f.ChatKey));
+            Assert.Equal([chat], (await store.RecentFlowsAsync(chat, 10, openOnly: true)).Select(f => f.ChatKey));
+            Assert.Equal([chat], (await store.ObligationsAsync(chat, null, openOnly: true)).Select(o => o.ChatKey));
+            Assert.Equal([chat], (await store.JournalAsync(chat)).Select(e => e.ChatKey));
+        }
+    }
+
+    [Fact]
+    public async Task A_file_with_the_older_indexes_and_delivered_items_is_brought_to_the_new_layout_at_start()
+    {
+        Directory.CreateDirectory(folder);
+        using (var db = new LiteDatabase(DatabasePath))
+        {
+            db.GetCollection("flows").EnsureIndex("chat");
+            db.GetCollection("obligations").EnsureIndex("chat");
+            db.GetCollection("journal").EnsureIndex("chat");
+            var outbox = db.GetCollection("outbox", BsonAutoId.Int64);
+            outbox.EnsureIndex("delivered");
+            outbox.Insert(OldOutboxDoc(1, "sent long ago", delivered: true));
+            outbox.Insert(OldOutboxDoc(2, "still to send", delivered: false));
+        }
+
+        using (var store = new LiteDbStore(DatabasePath))
+        {
+            Assert.Equal(["still to send"], (await store.PendingOutboxAsync(10)).Select(i => i.Text));
+        }
+
+        using (var db = new LiteDatabase(DatabasePath))
+        {
+            var indexes = db.GetCollection("$indexes").FindAll().Select(i => $"{i["collection"].AsString}.{i["name"].AsString}").ToList();
+            Assert.DoesNotContain("flows.chat", indexes);
+            Assert.DoesNotContain("obligations.chat", indexes);
+            Assert.DoesNotContain("journal.chat", indexes);
+            Assert.DoesNotContain("outbox.delivered", indexes);
+            Assert.Contains("flows.due", indexes);
+            Assert.Contains("obligations.pay", indexes);
+            Assert.Equal([2L], db.GetCollection("outbox").FindAll().Select(d => d["_id"].AsInt64));
+        }
+    }
+
+    [Fact]
+    public async Task A_file_made_with_the_case_blind_default_collation_is_rebuilt_to_the_ordinal_one_and_keeps_its_records()
+    {
+        Directory.CreateDirectory(folder);
+        var chat = new ChatRecord { Key = "botframework:a:1AbC", Version = 1 };
+        using (var db = new LiteDatabase(DatabasePath))
+        {
+            Assert.Equal(System.Globalization.CompareOptions.IgnoreCase, db.Collation.SortOptions);
+            db.GetCollection("chats").Insert(new BsonDocument { ["_id"] = chat.Key, ["v"] = 1L, ["data"] = StoreJson.Write(chat) });
+        }
+
+        using (var store = new LiteDbStore(DatabasePath))
+        {
+            Assert.Equal(chat.Key, (await store.LoadChatAsync(chat.Key))!.Key);
+            Assert.Null(await store.LoadChatAsync("botframework:a:1abc"));
+        }
+
+        using (var db = new LiteDatabase(DatabasePath))
+        {
+            Assert.Equal(System.Globalization.CompareOptions.Ordinal, db.Collation.SortOptions);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static BsonDocument OldOutboxDoc(long id, string text, bool delivered) => new()
+    {
+        ["_id"] = id,
+        ["chat"] = "test:old",
+        ["delivered"] = delivered,
+        ["data"] = StoreJson.Write(new OutboxItem { Id = id, ChatKey = "test:old", Kind = OutboxKind.Text, Text = text, CreatedAt = Now }),
+    };
+
+    private static FlowRecord Flow(string chat, int number) => new()
+    {
+        Id = FlowRecord.MakeId(chat, number),
+        ChatKey = chat,
+        Number = number,
+        Kind = FlowKind.Split,
+        State = "Open",
+        Creator = "test:alice",
+        AmountMinor = 3000,
+        CurrencyCode = "EUR",
+        CreatedAt = Now,
+    };
+
+    private static Obligation Obligation(string chat, int flow) => new()
+    {
+        Id = $"{chat}/o1",
+        ChatKey = chat,
+        FlowNumber = flow,
+        Debtor = "test:bob",
+        Creditor = "test:alice",
+        Minor = 3000,
+        CurrencyCode = "EUR",
+        Reason = "Dinner",
+        CreatedAt = Now,
+        PayToken = $"pay-{chat}",
+    };
+}
