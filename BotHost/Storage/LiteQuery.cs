@@ -17,8 +17,8 @@ public static class LiteQuery
     public static BsonExpression Lt(string field, BsonValue value) => BsonExpression.Create($"$.{field} < @0", value);
 
     /// <summary>
-    /// Ids that start with <paramref name="prefix"/>, by a seek on the <c>_id</c> index. LIKE's wildcards (<c>%</c>,
-    /// <c>_</c>) in the prefix and the collation (case-insensitive) can let in more than asked: filter the result exactly.
+    /// Ids that start with <paramref name="prefix"/>: a range on the <c>_id</c> index, exact under the store's ordinal
+    /// collation (a LIKE would read <c>_</c> and <c>%</c> in a chat key as wildcards). Callers still check the chat.
     /// </summary>
-    public static BsonExpression IdStartsWith(string prefix) => BsonExpression.Create("_id LIKE @0", prefix + "%");
+    public static BsonExpression IdStartsWith(string prefix) => BsonExpression.Create("_id BETWEEN @0 AND @1", prefix, prefix + char.MaxValue);
 }

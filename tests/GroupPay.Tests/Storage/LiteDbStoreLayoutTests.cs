@@ -20,17 +20,22 @@ public sealed class LiteDbStoreLayoutTests : IDisposable
     private string DatabasePath => Path.Combine(folder, "grouppay.db");
 
     [Fact]
-    public void A_look_up_by_id_prefix_seeks_the_id_index()
+    public void A_look_up_by_id_prefix_seeks_the_id_index_and_finds_exactly_that_prefix()
     {
         Directory.CreateDirectory(folder);
-        using var db = new LiteDatabase(DatabasePath);
+        using var db = new LiteDatabase(new ConnectionString { Filename = DatabasePath, Collation = Collation.Binary });
         var flows = db.GetCollection("flows");
-        flows.Insert(new BsonDocument { ["_id"] = "telegram:-100#1", ["chat"] = "telegram:-100" });
+        foreach (var id in new[] { "botframework:a_1#1", "botframework:a_1#2", "botframework:aX1#1", "botframework:a_10#1", "botframework:a_1$#1" })
+        {
+            flows.Insert(new BsonDocument { ["_id"] = id });
+        }
 
-        var plan = flows.Query().Where(LiteQuery.IdStartsWith("telegram:-100#")).GetPlan();
+        var query = LiteQuery.IdStartsWith("botframework:a_1#");
+        var plan = flows.Query().Where(query).GetPlan();
 
         Assert.Equal("_id", plan["index"]["name"].AsString);
-        Assert.NotEqual("FULL INDEX SCAN(_id)", plan["index"]["mode"].AsString);
+        Assert.DoesNotContain("FULL", plan["index"]["mode"].AsString, StringComparison.Ordinal);
+        Assert.Equal(["botframework:a_1#1", "botframework:a_1#2"], flows.Find(query).Select(d => d["_id"].AsString).Order(StringComparer.Ordinal));
     }
 
     [Fact]
