@@ -6,8 +6,6 @@ namespace GroupPay.Dialogs.Engine;
 /// <summary><c>/settings</c>: anyone may look, only admins may change.</summary>
 internal static class ChatSettingsCommand
 {
-    private static readonly string[] Providers = ["sandbox", "stripe", "telegram", "p2p"];
-
     public static void Apply(TurnContext context, SettingsCommand command, Func<TurnContext, Mention, string> resolve)
     {
         var settings = context.Chat.Settings;
@@ -36,11 +34,14 @@ internal static class ChatSettingsCommand
             case "provider" when value.Equals("telegram", StringComparison.OrdinalIgnoreCase) && !context.Chat.Key.StartsWith("telegram:", StringComparison.Ordinal):
                 context.Refuse(text.Format("settings.provider-telegram-only"), fromButton: false);
                 break;
-            case "provider" when context.Options.Providers.TryGetValue(value.ToLowerInvariant(), out var missingSetting) && missingSetting is not null:
-                var ready = context.Options.Providers.Where(p => p.Value is null && (p.Key != "telegram" || context.Chat.Key.StartsWith("telegram:", StringComparison.Ordinal)));
-                context.Refuse(text.Format("settings.provider-not-configured", value.ToLowerInvariant(), missingSetting, string.Join(", ", ready.Select(p => p.Key))), fromButton: false);
-                break;
-            case "provider" when Providers.Contains(value.ToLowerInvariant()):
+            case "provider" when context.Options.Providers.TryGetValue(value.ToLowerInvariant(), out var missingSetting):
+                if (missingSetting is not null)
+                {
+                    var ready = context.Options.Providers.Where(p => p.Value is null && (p.Key != "telegram" || context.Chat.Key.StartsWith("telegram:", StringComparison.Ordinal)));
+                    context.Refuse(text.Format("settings.provider-not-configured", value.ToLowerInvariant(), missingSetting, string.Join(", ", ready.Select(p => p.Key))), fromButton: false);
+                    break;
+                }
+
                 settings.Provider = value.ToLowerInvariant();
                 Saved(context, key, settings.Provider);
                 break;
