@@ -21,14 +21,15 @@ start_test_postgres() {
   if [ "$(id -u)" -eq 0 ]; then
     # PostgreSQL refuses to run as root.
     chown nobody "$TEST_PG_DIR"
+    # Run from /: a checkout in a folder nobody may enter (a fresh clone under mktemp) would make every call warn.
     run_as=(su -s /bin/bash nobody -c)
   else
     run_as=(bash -c)
   fi
   TEST_PG_RUN_AS=("${run_as[@]}")
-  "${run_as[@]}" "'$PG_BIN/initdb' -D '$TEST_PG_DIR/data' -A trust -U gp -E UTF8 --no-instructions >'$TEST_PG_DIR/initdb.log' 2>&1" \
+  (cd / && "${run_as[@]}" "'$PG_BIN/initdb' -D '$TEST_PG_DIR/data' -A trust -U gp -E UTF8 --no-instructions >'$TEST_PG_DIR/initdb.log' 2>&1") \
     || { cat "$TEST_PG_DIR/initdb.log"; return 1; }
-  "${run_as[@]}" "'$PG_BIN/pg_ctl' -D '$TEST_PG_DIR/data' -o '-p $TEST_PG_PORT -k $TEST_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off' -l '$TEST_PG_DIR/log' -w start >/dev/null" \
+  (cd / && "${run_as[@]}" "'$PG_BIN/pg_ctl' -D '$TEST_PG_DIR/data' -o '-p $TEST_PG_PORT -k $TEST_PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off' -l '$TEST_PG_DIR/log' -w start >/dev/null") \
     || { cat "$TEST_PG_DIR/log"; return 1; }
   export GROUPPAY_TEST_POSTGRES="Host=127.0.0.1;Port=$TEST_PG_PORT;Username=gp;Database=postgres"
   echo "PostgreSQL for the tests on 127.0.0.1:$TEST_PG_PORT ($TEST_PG_DIR)"
@@ -36,7 +37,7 @@ start_test_postgres() {
 
 stop_test_postgres() {
   if [ -n "${TEST_PG_DIR:-}" ] && [ -d "$TEST_PG_DIR/data" ]; then
-    "${TEST_PG_RUN_AS[@]}" "'$PG_BIN/pg_ctl' -D '$TEST_PG_DIR/data' -m fast -w stop >/dev/null" || true
+    (cd / && "${TEST_PG_RUN_AS[@]}" "'$PG_BIN/pg_ctl' -D '$TEST_PG_DIR/data' -m fast -w stop >/dev/null") || true
     rm -rf "$TEST_PG_DIR"
   fi
 }
