@@ -26,6 +26,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private readonly Lock gate = new();
     private readonly BlockingCollection<PendingWrite> writes = [];
     private readonly Thread writer;
+    private readonly ILogFlush logFlush;
 
     /// <summary>
     /// Undelivered outbox items by id, as committed: this process is the file's only writer, so the copy is exact, and
@@ -46,7 +47,13 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private int disposed;
 
     public LiteDbStore(string path)
+        : this(path, new LogFileFlush(path))
     {
+    }
+
+    internal LiteDbStore(string path, ILogFlush logFlush)
+    {
+        this.logFlush = logFlush;
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(folder))
         {
@@ -295,6 +302,32 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 }
             }
 
+            // The flush is outside the lock (readers need not wait for the disk) and before anyone hears "committed".
+            var committed = batch.Where(w => w.Error is null).ToList();
+            if (committed.Count > 0)
+            {
+                Exception? notFlushed = null;
+                try
+                {
+                    logFlush.Flush();
+                }
+                catch (Exception exception)
+                {
+                    notFlushed = exception;
+                }
+
+                foreach (var write in committed)
+                {
+                    write.Durable();
+                    if (notFlushed is not null)
+                    {
+                        // Committed, but not known to be on the disk: the caller fails (a platform's retry finds the
+                        // turn already processed); what it wrote is served and sent as any other commit.
+                        write.Finish(notFlushed);
+                    }
+                }
+            }
+
             batch.ForEach(w => w.Complete());
             batch.Clear();
         }
@@ -496,6 +529,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
         writes.CompleteAdding();
         writer.Join();
+        logFlush.Dispose();
         lock (gate)
         {
             // The file must be closed even when the checkpoint fails: a handle left open would let the next process open
@@ -626,6 +660,11 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
         /// <summary>Runs after the transaction holding this work committed, still under the lock.</summary>
         public virtual void Committed()
+        {
+        }
+
+        /// <summary>Runs after the transaction holding this work was flushed to the disk (or the flush failed), outside the lock.</summary>
+        public virtual void Durable()
         {
         }
 
@@ -764,7 +803,11 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             {
                 store.flowVersions.Set(Commit.Flows[i].Id, Commit.Flows[i].Version);
             }
+        }
 
+        /// <summary>The outbox hears of the turn's messages once the turn is on the disk, not before.</summary>
+        public override void Durable()
+        {
             lock (store.pendingGate)
             {
                 foreach (var item in Commit.Outbox)
