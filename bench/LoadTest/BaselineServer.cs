@@ -7,14 +7,19 @@ namespace GroupPay.Bench.LoadTest;
 
 /// <summary>
 /// The baseline endpoint of reference/perf-reliability.md §2.2, run as its own process: Kestrel, a constant-time secret
-/// check, a parse of the Telegram update, and one durable LiteDB insert-if-absent per update (one auto-commit
-/// transaction, serialised by a lock), then 200. What no bot can beat without grouping writes.
+/// check, a parse of the Telegram update, and one LiteDB insert-if-absent per update (one auto-commit transaction,
+/// serialised by a lock), then 200. What no bot can beat without grouping writes.
+/// <para>
+/// LiteDB 5.0.21 does not flush its log file to the disk at a commit (the insert survives the process, not a power cut).
+/// With <c>flush</c> each insert is also flushed to the disk before the 200, as the host flushes each group commit
+/// (docs/decisions/0005-flush-the-litedb-log.md): the power-safe form of the same endpoint.
+/// </para>
 /// </summary>
 public static class BaselineServer
 {
     public const string Secret = "bench-webhook-secret_0123456789";
 
-    public static async Task RunAsync(int port, string dbPath)
+    public static async Task RunAsync(int port, string dbPath, bool flush)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -25,6 +30,8 @@ public static class BaselineServer
         var inbox = db.GetCollection("inbox");
         var gate = new Lock();
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(Secret));
+        var logPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, Path.GetFileNameWithoutExtension(dbPath) + "-log" + Path.GetExtension(dbPath));
+        FileStream? log = null;
 
         app.MapGet("/healthz", () => "ok");
         app.MapGet("/gc", () => $"{GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}");
@@ -48,6 +55,11 @@ public static class BaselineServer
                 if (inbox.FindById(key) is null)
                 {
                     inbox.Insert(new BsonDocument { ["_id"] = key, ["body"] = update.RootElement.GetRawText() });
+                    if (flush)
+                    {
+                        log ??= new FileStream(logPath, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+                        log.Flush(flushToDisk: true);
+                    }
                 }
             }
 

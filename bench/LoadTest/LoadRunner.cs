@@ -44,7 +44,8 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
 
         if (settings.Only is "both" or "baseline")
         {
-            results.AddRange(await RunBaselineAsync());
+            results.AddRange(await RunBaselineAsync(flush: false));
+            results.AddRange(await RunBaselineAsync(flush: true));
         }
 
         if (settings.Only is "both" or "full")
@@ -58,18 +59,19 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         return results.Any(r => r.Requests == 0 && r.OpenFlows == 0) ? 1 : 0;
     }
 
-    private async Task<List<LevelResult>> RunBaselineAsync()
+    private async Task<List<LevelResult>> RunBaselineAsync(bool flush)
     {
         var folder = Directory.CreateTempSubdirectory("grouppay-baseline-").FullName;
         var port = FakeTelegram.FreePort();
         var self = Environment.ProcessPath!;
-        var arguments = self.EndsWith("dotnet", StringComparison.Ordinal)
-            ? new[] { typeof(LoadRunner).Assembly.Location, "baseline-server", port.ToString(CultureInfo.InvariantCulture), Path.Combine(folder, "inbox.db") }
-            : ["baseline-server", port.ToString(CultureInfo.InvariantCulture), Path.Combine(folder, "inbox.db")];
-        output.WriteLine("starting the baseline endpoint (Kestrel + parse + one durable LiteDB insert per update)...");
+        string[] serverArguments = ["baseline-server", port.ToString(CultureInfo.InvariantCulture), Path.Combine(folder, "inbox.db"), .. flush ? new[] { "flush" } : []];
+        var arguments = self.EndsWith("dotnet", StringComparison.Ordinal) ? [typeof(LoadRunner).Assembly.Location, .. serverArguments] : serverArguments;
+        output.WriteLine(flush
+            ? "starting the flushed baseline endpoint (Kestrel + parse + one LiteDB insert per update, flushed to the disk)..."
+            : "starting the baseline endpoint (Kestrel + parse + one LiteDB insert per update)...");
         await using var server = await ChildProcess.StartAsync(self, arguments, port, folder, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
         var workload = new Workload(null, seed: 1);
-        return await RunLevelsAsync("baseline", server, workload, BaselineServer.Secret, null, async client =>
+        return await RunLevelsAsync(flush ? "baseline+flush" : "baseline", server, workload, BaselineServer.Secret, null, async client =>
             (await client.GetStringAsync(server.BaseUrl + "/gc")).Replace(' ', '/'));
     }
 
@@ -279,14 +281,16 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         }
 
         text.AppendLine();
-        text.AppendLine("| conns | full / baseline (updates/s) |");
-        text.AppendLine("|---:|---:|");
+        text.AppendLine("| conns | full / baseline (updates/s) | full / baseline+flush (updates/s) |");
+        text.AppendLine("|---:|---:|---:|");
         foreach (var full in results.Where(r => r.Target == "full"))
         {
-            if (results.FirstOrDefault(r => r.Target == "baseline" && r.Connections == full.Connections) is { } baseline)
-            {
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {full.Connections} | {full.PerSecond / baseline.PerSecond:0.00} |");
-            }
+            string Ratio(string target) =>
+                results.FirstOrDefault(r => r.Target == target && r.Connections == full.Connections) is { } baseline
+                    ? (full.PerSecond / baseline.PerSecond).ToString("0.00", CultureInfo.InvariantCulture)
+                    : "–";
+
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {full.Connections} | {Ratio("baseline")} | {Ratio("baseline+flush")} |");
         }
 
         return text.ToString();
