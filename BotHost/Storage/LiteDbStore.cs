@@ -155,7 +155,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     public Task<bool> IsProcessedAsync(string dedupeKey, CancellationToken ct = default)
     {
         ThrowIfDisposed();
-        return dedupeFilter.MightContain(dedupeKey) ? Locked(() => dedupe.FindById(dedupeKey) is not null) : Task.FromResult(false);
+        return dedupeFilter.MightContain(dedupeKey) ? Locked(() => IsStored(dedupeKey)) : Task.FromResult(false);
     }
 
     public Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default) =>
@@ -222,6 +222,9 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
     public Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default) =>
         Task.FromResult(ReadJson(tokens, token) is { } json ? StoreJson.Read<ButtonToken>(json) : null);
+
+    /// <summary>Whether a dedupe key is in the file (under the lock; ask the filter first, it answers most without a read).</summary>
+    private bool IsStored(string dedupeKey) => dedupe.FindById(dedupeKey) is not null;
 
     /// <summary>A record's JSON, read under the lock; it is parsed after the lock is released.</summary>
     private string? ReadJson(ILiteCollection<BsonDocument> collection, string id)
@@ -547,86 +550,40 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         writes.Dispose();
     }
 
-    /// <summary>
-    /// The writes of one turn, inside a transaction the caller opened, after <see cref="TurnWrite.Validate"/> checked
-    /// the versions in the same transaction. The JSON was made by the caller's thread, so this one only writes.
-    /// </summary>
-    private void ApplyTurn(TurnWrite write)
+    /// <summary>How a prepared document goes into its collection.</summary>
+    private enum WriteKind
     {
-        var commit = write.Commit;
-        dedupe.Insert(new BsonDocument { ["_id"] = commit.DedupeKey, ["at"] = DateTime.UtcNow.Ticks });
-        if (commit.ChatChanged)
-        {
-            Save(chats, new BsonDocument { ["_id"] = commit.Chat.Key, ["v"] = commit.Chat.Version, ["data"] = write.ChatJson }, isNew: commit.Chat.Version == 1);
-        }
+        /// <summary>A new record (a new chat or flow, a dedupe key, journal entry, token or outbox item).</summary>
+        Insert,
 
-        for (var i = 0; i < commit.Flows.Count; i++)
-        {
-            var flow = commit.Flows[i];
-            Save(flows, new BsonDocument
-            {
-                ["_id"] = flow.Id,
-                ["v"] = flow.Version,
-                ["chat"] = flow.ChatKey,
-                ["num"] = flow.Number,
-                ["open"] = flow.IsOpen,
-                ["due"] = flow.IsOpen && flow.DueAt is { } due ? due.UtcTicks : long.MaxValue,
-                ["data"] = write.FlowJson[i],
-            }, isNew: flow.Version == 1);
-        }
+        /// <summary>A versioned record that exists (Validate checked its version), so no look-up first.</summary>
+        Update,
 
-        for (var i = 0; i < commit.Obligations.Count; i++)
-        {
-            var obligation = commit.Obligations[i];
-            obligations.Upsert(new BsonDocument
-            {
-                ["_id"] = obligation.Id,
-                ["chat"] = obligation.ChatKey,
-                ["flow"] = obligation.FlowNumber,
-                ["open"] = obligation.IsOpen,
-                ["pay"] = obligation.PayToken,
-                ["data"] = write.ObligationJson[i],
-            });
-        }
-
-        foreach (var entry in commit.Entries)
-        {
-            journal.Insert(new BsonDocument
-            {
-                ["_id"] = $"{entry.ChatKey}/{entry.Sequence:D12}",
-                ["chat"] = entry.ChatKey,
-                ["seq"] = entry.Sequence,
-                ["data"] = StoreJson.Write(entry),
-            });
-        }
-
-        foreach (var token in commit.Tokens)
-        {
-            tokens.Insert(new BsonDocument { ["_id"] = token.Token, ["data"] = StoreJson.Write(token) });
-        }
-
-        for (var i = 0; i < commit.Outbox.Count; i++)
-        {
-            outbox.Insert(new BsonDocument
-            {
-                ["_id"] = commit.Outbox[i].Id,
-                ["chat"] = commit.Outbox[i].ChatKey,
-                ["delivered"] = false,
-                ["data"] = write.OutboxJson[i],
-            });
-        }
+        /// <summary>An obligation, new or changed.</summary>
+        Upsert,
     }
 
-    /// <summary>A versioned record's write: the version says whether it exists (checked by Validate), so no look-up first.</summary>
-    private static void Save(ILiteCollection<BsonDocument> collection, BsonDocument doc, bool isNew)
+    /// <summary>One document of a turn, made on the caller's thread; the writer thread only puts it in.</summary>
+    private sealed record PreparedDoc(ILiteCollection<BsonDocument> Collection, BsonDocument Doc, WriteKind Kind)
     {
-        if (isNew)
+        public void Write()
         {
-            collection.Insert(doc);
-        }
-        else if (!collection.Update(doc))
-        {
-            throw new ConcurrencyException($"{doc["_id"].AsString} is gone from the store.");
+            switch (Kind)
+            {
+                case WriteKind.Insert:
+                    Collection.Insert(Doc);
+                    break;
+                case WriteKind.Update:
+                    if (!Collection.Update(Doc))
+                    {
+                        throw new ConcurrencyException($"{Doc["_id"].AsString} is gone from the store.");
+                    }
+
+                    break;
+                case WriteKind.Upsert:
+                    Collection.Upsert(Doc);
+                    break;
+            }
         }
     }
 
@@ -733,33 +690,85 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 .. commit.Tokens.Select(t => "token/" + t.Token),
             ];
 
+            var docs = new List<PreparedDoc>(2 + commit.Flows.Count + commit.Obligations.Count + commit.Entries.Count + commit.Tokens.Count + commit.Outbox.Count)
+            {
+                new(store.dedupe, new BsonDocument { ["_id"] = commit.DedupeKey, ["at"] = DateTime.UtcNow.Ticks }, WriteKind.Insert),
+            };
+
             if (commit.ChatChanged)
             {
                 commit.Chat.Version = oldChatVersion + 1;
-                ChatJson = StoreJson.Write(commit.Chat);
+                docs.Add(new(store.chats, new BsonDocument
+                {
+                    ["_id"] = commit.Chat.Key,
+                    ["v"] = commit.Chat.Version,
+                    ["data"] = StoreJson.Write(commit.Chat),
+                }, commit.Chat.Version == 1 ? WriteKind.Insert : WriteKind.Update));
             }
 
-            FlowJson = new string[commit.Flows.Count];
-            for (var i = 0; i < FlowJson.Length; i++)
+            foreach (var flow in commit.Flows)
             {
-                commit.Flows[i].Version = oldFlowVersions[i] + 1;
-                FlowJson[i] = StoreJson.Write(commit.Flows[i]);
+                flow.Version++;
+                docs.Add(new(store.flows, new BsonDocument
+                {
+                    ["_id"] = flow.Id,
+                    ["v"] = flow.Version,
+                    ["chat"] = flow.ChatKey,
+                    ["num"] = flow.Number,
+                    ["open"] = flow.IsOpen,
+                    ["due"] = flow.IsOpen && flow.DueAt is { } due ? due.UtcTicks : long.MaxValue,
+                    ["data"] = StoreJson.Write(flow),
+                }, flow.Version == 1 ? WriteKind.Insert : WriteKind.Update));
             }
 
-            ObligationJson = commit.Obligations.Select(StoreJson.Write).ToArray();
-            OutboxJson = new string[commit.Outbox.Count];
-            for (var i = 0; i < OutboxJson.Length; i++)
+            foreach (var obligation in commit.Obligations)
             {
-                commit.Outbox[i].Id = Interlocked.Increment(ref store.lastOutboxId);
-                OutboxJson[i] = StoreJson.Write(commit.Outbox[i]);
+                docs.Add(new(store.obligations, new BsonDocument
+                {
+                    ["_id"] = obligation.Id,
+                    ["chat"] = obligation.ChatKey,
+                    ["flow"] = obligation.FlowNumber,
+                    ["open"] = obligation.IsOpen,
+                    ["pay"] = obligation.PayToken,
+                    ["data"] = StoreJson.Write(obligation),
+                }, WriteKind.Upsert));
             }
+
+            foreach (var entry in commit.Entries)
+            {
+                docs.Add(new(store.journal, new BsonDocument
+                {
+                    ["_id"] = $"{entry.ChatKey}/{entry.Sequence:D12}",
+                    ["chat"] = entry.ChatKey,
+                    ["seq"] = entry.Sequence,
+                    ["data"] = StoreJson.Write(entry),
+                }, WriteKind.Insert));
+            }
+
+            foreach (var token in commit.Tokens)
+            {
+                docs.Add(new(store.tokens, new BsonDocument { ["_id"] = token.Token, ["data"] = StoreJson.Write(token) }, WriteKind.Insert));
+            }
+
+            foreach (var item in commit.Outbox)
+            {
+                item.Id = Interlocked.Increment(ref store.lastOutboxId);
+                docs.Add(new(store.outbox, new BsonDocument
+                {
+                    ["_id"] = item.Id,
+                    ["chat"] = item.ChatKey,
+                    ["delivered"] = false,
+                    ["data"] = StoreJson.Write(item),
+                }, WriteKind.Insert));
+            }
+
+            Docs = docs;
         }
 
         public TurnCommit Commit { get; }
-        public string? ChatJson { get; }
-        public string[] FlowJson { get; }
-        public string[] ObligationJson { get; }
-        public string[] OutboxJson { get; }
+
+        /// <summary>Every document the turn writes, in the order they are written.</summary>
+        public IReadOnlyList<PreparedDoc> Docs { get; }
 
         public override IReadOnlyList<string> Keys { get; }
 
@@ -767,7 +776,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
         public override Exception? Validate()
         {
-            if (store.dedupeFilter.MightContain(Commit.DedupeKey) && store.dedupe.FindById(Commit.DedupeKey) is not null)
+            if (store.dedupeFilter.MightContain(Commit.DedupeKey) && store.IsStored(Commit.DedupeKey))
             {
                 return new ConcurrencyException($"Turn {Commit.DedupeKey} was already committed.");
             }
@@ -788,7 +797,13 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             return null;
         }
 
-        public override void Apply() => store.ApplyTurn(this);
+        public override void Apply()
+        {
+            foreach (var doc in Docs)
+            {
+                doc.Write();
+            }
+        }
 
         /// <summary>Under the lock, after the commit: what was written becomes what readers are served.</summary>
         public override void Committed()
@@ -799,9 +814,9 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 store.chatVersions.Set(Commit.Chat.Key, Commit.Chat.Version);
             }
 
-            for (var i = 0; i < FlowJson.Length; i++)
+            foreach (var flow in Commit.Flows)
             {
-                store.flowVersions.Set(Commit.Flows[i].Id, Commit.Flows[i].Version);
+                store.flowVersions.Set(flow.Id, flow.Version);
             }
         }
 
