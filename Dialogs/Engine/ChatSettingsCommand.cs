@@ -24,6 +24,10 @@ internal static class ChatSettingsCommand
 
         var key = command.Key.ToLowerInvariant();
         var value = command.Args.Count > 0 ? command.Args[^1] : "";
+        var provider = value.ToLowerInvariant();
+
+        // Telegram invoices exist only in Telegram chats.
+        bool Usable(string name) => name != "telegram" || context.Chat.Channel == "telegram";
         switch (key)
         {
             case "currency" when Currency.TryGet(value, out var currency):
@@ -31,18 +35,18 @@ internal static class ChatSettingsCommand
                 settings.MaxAmountMinor = null;
                 Saved(context, key, currency.Code);
                 break;
-            case "provider" when value.Equals("telegram", StringComparison.OrdinalIgnoreCase) && !context.Chat.Key.StartsWith("telegram:", StringComparison.Ordinal):
+            case "provider" when !Usable(provider):
                 context.Refuse(text.Format("settings.provider-telegram-only"), fromButton: false);
                 break;
-            case "provider" when context.Options.Providers.TryGetValue(value.ToLowerInvariant(), out var missingSetting):
+            case "provider" when context.Options.Providers.TryGetValue(provider, out var missingSetting):
                 if (missingSetting is not null)
                 {
-                    var ready = context.Options.Providers.Where(p => p.Value is null && (p.Key != "telegram" || context.Chat.Key.StartsWith("telegram:", StringComparison.Ordinal)));
-                    context.Refuse(text.Format("settings.provider-not-configured", value.ToLowerInvariant(), missingSetting, string.Join(", ", ready.Select(p => p.Key))), fromButton: false);
+                    var ready = context.Options.Providers.Where(p => p.Value is null && Usable(p.Key)).Select(p => p.Key);
+                    context.Refuse(text.Format("settings.provider-not-configured", provider, missingSetting, string.Join(", ", ready)), fromButton: false);
                     break;
                 }
 
-                settings.Provider = value.ToLowerInvariant();
+                settings.Provider = provider;
                 Saved(context, key, settings.Provider);
                 break;
             case "who-can-start" when value.ToLowerInvariant() is "everyone" or "admins":
