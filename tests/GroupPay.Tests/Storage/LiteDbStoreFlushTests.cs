@@ -7,14 +7,8 @@ namespace GroupPay.Tests.Storage;
 /// LiteDB writes a commit into its log file without flushing it to the disk; the store flushes the log after each group
 /// commit and says "committed" only after that (docs/decisions/0005-flush-the-litedb-log.md).
 /// </summary>
-public sealed class LiteDbStoreFlushTests : IDisposable
+public sealed class LiteDbStoreFlushTests() : LiteDbStoreTests("test:flush")
 {
-    private const string ChatKey = "test:flush";
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "grouppay-tests", Guid.NewGuid().ToString("N"));
-    private int turn;
-
-    private string DatabasePath => Path.Combine(folder, "grouppay.db");
-
     [Fact]
     public async Task A_commit_is_acknowledged_and_its_messages_released_only_after_the_log_is_flushed()
     {
@@ -62,20 +56,6 @@ public sealed class LiteDbStoreFlushTests : IDisposable
         using var reopened = new LiteDbStore(DatabasePath);
         Assert.Equal("hello", Assert.Single(await reopened.PendingOutboxAsync(10)).Text);
     }
-
-    public void Dispose()
-    {
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private TurnCommit Commit(ChatRecord chat, params OutboxItem[] outbox) =>
-        new($"test:turn:{++turn}", chat, true, [], [], [], [], outbox);
-
-    private static OutboxItem Text(string text) =>
-        new() { ChatKey = ChatKey, Kind = OutboxKind.Text, Text = text, CreatedAt = DateTimeOffset.UnixEpoch };
 
     /// <summary>A flush that waits until the test lets it finish.</summary>
     private sealed class HeldFlush : ILogFlush

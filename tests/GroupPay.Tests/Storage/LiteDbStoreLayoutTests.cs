@@ -11,18 +11,14 @@ namespace GroupPay.Tests.Storage;
 /// start with the chat key. These check that such a look-up seeks the id index, finds exactly one chat's records, and
 /// that a file written with the older indexes is brought to the new layout at start.
 /// </summary>
-public sealed class LiteDbStoreLayoutTests : IDisposable
+public sealed class LiteDbStoreLayoutTests() : LiteDbStoreTests("test:layout")
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "grouppay-tests", Guid.NewGuid().ToString("N"));
-    private int turn;
-
-    private string DatabasePath => Path.Combine(folder, "grouppay.db");
 
     [Fact]
     public void A_look_up_by_id_prefix_seeks_the_id_index_and_finds_exactly_that_prefix()
     {
-        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(Folder);
         using var db = new LiteDatabase(new ConnectionString { Filename = DatabasePath, Collation = Collation.Binary });
         var flows = db.GetCollection("flows");
         foreach (var id in new[] { "botframework:a_1#1", "botframework:a_1#2", "botframework:aX1#1", "botframework:a_10#1", "botframework:a_1$#1" })
@@ -52,7 +48,7 @@ public sealed class LiteDbStoreLayoutTests : IDisposable
             var entry = Ledger.Post(chat, 1, Ledger.GenesisHash, EntryKind.ObligationCreated, obligation, Now);
             record.LedgerSequence = 1;
             record.LedgerHead = entry.Hash;
-            await store.CommitAsync(new TurnCommit($"test:turn:{++turn}", record, true, [flow], [obligation], [entry], [], []));
+            await store.CommitAsync(new TurnCommit(NextTurnKey(), record, true, [flow], [obligation], [entry], [], []));
         }
 
         foreach (var chat in chats)
@@ -67,7 +63,7 @@ public sealed class LiteDbStoreLayoutTests : IDisposable
     [Fact]
     public async Task A_file_with_the_older_indexes_and_delivered_items_is_brought_to_the_new_layout_at_start()
     {
-        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(Folder);
         using (var db = new LiteDatabase(DatabasePath))
         {
             db.GetCollection("flows").EnsureIndex("chat");
@@ -100,7 +96,7 @@ public sealed class LiteDbStoreLayoutTests : IDisposable
     [Fact]
     public async Task A_file_made_with_the_case_blind_default_collation_is_rebuilt_to_the_ordinal_one_and_keeps_its_records()
     {
-        Directory.CreateDirectory(folder);
+        Directory.CreateDirectory(Folder);
         var chat = new ChatRecord { Key = "botframework:a:1AbC", Version = 1 };
         using (var db = new LiteDatabase(DatabasePath))
         {
@@ -117,14 +113,6 @@ public sealed class LiteDbStoreLayoutTests : IDisposable
         using (var db = new LiteDatabase(DatabasePath))
         {
             Assert.Equal(System.Globalization.CompareOptions.Ordinal, db.Collation.SortOptions);
-        }
-    }
-
-    public void Dispose()
-    {
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -7,14 +7,8 @@ namespace GroupPay.Tests.Storage;
 /// The LiteDB store serves what it committed from memory (records, dedupe keys, outbox ids); these check that what it
 /// serves is what the file holds, also after a restart, and that the memory it uses stays bounded.
 /// </summary>
-public sealed class LiteDbStoreMemoryTests : IDisposable
+public sealed class LiteDbStoreMemoryTests() : LiteDbStoreTests("test:memory")
 {
-    private const string ChatKey = "test:memory";
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "grouppay-tests", Guid.NewGuid().ToString("N"));
-    private int turn;
-
-    private string DatabasePath => Path.Combine(folder, "grouppay.db");
-
     [Fact]
     public async Task Each_load_is_a_private_copy_of_the_last_commit()
     {
@@ -103,18 +97,4 @@ public sealed class LiteDbStoreMemoryTests : IDisposable
         Assert.True(cache.TryGet("k999", out var value));
         Assert.Equal("newer", value);
     }
-
-    public void Dispose()
-    {
-        if (Directory.Exists(folder))
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private TurnCommit Commit(ChatRecord chat, params OutboxItem[] outbox) =>
-        new($"test:turn:{++turn}", chat, true, [], [], [], [], outbox);
-
-    private static OutboxItem Text(string text) =>
-        new() { ChatKey = ChatKey, Kind = OutboxKind.Text, Text = text, CreatedAt = DateTimeOffset.UnixEpoch };
 }
