@@ -26,6 +26,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private readonly Lock gate = new();
     private readonly BlockingCollection<PendingWrite> writes = [];
     private readonly Thread writer;
+    private readonly PageFile dataFile;
+    private readonly PageFile logFile;
     private readonly ILogFlush logFlush;
 
     /// <summary>
@@ -47,20 +49,22 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private int disposed;
 
     public LiteDbStore(string path)
-        : this(path, new LogFileFlush(path))
+        : this(path, log => log)
     {
     }
 
-    internal LiteDbStore(string path, ILogFlush logFlush)
+    /// <param name="path">The data file; LiteDB's log is beside it (<c>grouppay.db</c> → <c>grouppay-log.db</c>).</param>
+    /// <param name="flushOf">What the writer calls to put a group commit on the disk, given the log file (tests hold or fail it).</param>
+    internal LiteDbStore(string path, Func<ILogFlush, ILogFlush> flushOf)
     {
-        this.logFlush = logFlush;
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(folder))
         {
             Directory.CreateDirectory(folder);
         }
 
-        db = Open(path);
+        (db, dataFile, logFile) = Open(path);
+        logFlush = flushOf(logFile);
         chats = db.GetCollection("chats");
         flows = db.GetCollection("flows");
         obligations = db.GetCollection("obligations");
@@ -96,27 +100,64 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         writer.Start();
     }
 
-    /// <summary>
-    /// Keys compare ordinally (<see cref="Collation.Binary"/>): LiteDB's default collation ignores
-    /// case, so chat keys, tokens or ids differing only in case (Teams conversation ids are case-sensitive) would be
-    /// one key. A file made with the default is rebuilt once with the ordinal collation (LiteDB keeps a backup).
-    /// </summary>
-    private static LiteDatabase Open(string path)
+    /// <summary>LiteDB's name for the log of a data file: <c>data/grouppay.db</c> → <c>data/grouppay-log.db</c>.</summary>
+    public static string LogPathOf(string path)
     {
-        var existing = File.Exists(path);
-        var connection = new ConnectionString { Filename = path, Connection = ConnectionType.Direct };
-        if (!existing)
+        var full = Path.GetFullPath(path);
+        return Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + "-log" + Path.GetExtension(full));
+    }
+
+    /// <summary>
+    /// Opens the data file and its log as <see cref="PageFile"/>s (so a commit can be put on the disk, see there), in
+    /// LiteDB's direct mode otherwise. Keys compare ordinally (<see cref="Collation.Binary"/>): LiteDB's default collation
+    /// ignores case, so chat keys, tokens or ids differing only in case (Teams conversation ids are case-sensitive) would
+    /// be one key. A file made with the default is rebuilt once with the ordinal collation (LiteDB keeps a backup).
+    /// </summary>
+    private static (LiteDatabase Db, PageFile Data, PageFile Log) Open(string path)
+    {
+        var opened = OpenPages(path);
+        if (opened.Db.Collation.SortOptions == CompareOptions.Ordinal)
         {
-            connection.Collation = Collation.Binary;
+            return opened;
         }
 
-        var db = new LiteDatabase(connection);
-        if (existing && db.Collation.SortOptions != CompareOptions.Ordinal)
+        opened.Db.Dispose();
+        opened.Log.Dispose();
+        opened.Data.Dispose();
+        using (var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }))
         {
             db.Rebuild(new LiteDB.Engine.RebuildOptions { Collation = Collation.Binary });
         }
 
-        return db;
+        return OpenPages(path);
+    }
+
+    private static (LiteDatabase Db, PageFile Data, PageFile Log) OpenPages(string path)
+    {
+        // A group commit appends ~8 pages per turn to the log; a checkpoint writes the data file page by page, in no order.
+        var made = !File.Exists(path) || new FileInfo(path).Length == 0;
+        var data = new PageFile(path, orderConfirmations: false, keep: 64 << 10);
+        PageFile? log = null;
+        try
+        {
+            log = new PageFile(LogPathOf(path), orderConfirmations: true, keep: 1 << 20);
+            var engine = new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings
+            {
+                // The file name is still given: LiteDB names its temporary file (large sorts) after it.
+                Filename = Path.GetFullPath(path),
+                DataStream = data,
+                LogStream = log,
+                // Given only when the file is made: LiteDB refuses to open a file whose collation differs from the one given.
+                Collation = made ? Collation.Binary : null,
+            });
+            return (new LiteDatabase(engine), data, log);
+        }
+        catch
+        {
+            log?.Dispose();
+            data.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -532,7 +573,6 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
         writes.CompleteAdding();
         writer.Join();
-        logFlush.Dispose();
         lock (gate)
         {
             // The file must be closed even when the checkpoint fails: a handle left open would let the next process open
@@ -544,6 +584,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             finally
             {
                 db.Dispose();
+                logFile.Dispose();
+                dataFile.Dispose();
             }
         }
 
