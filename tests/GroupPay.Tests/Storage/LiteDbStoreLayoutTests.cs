@@ -150,4 +150,29 @@ public sealed class LiteDbStoreLayoutTests() : LiteDbStoreTests("test:layout")
         CreatedAt = Now,
         PayToken = $"pay-{chat}",
     };
+
+    [Fact]
+    public async Task A_chat_keeps_its_stored_size_through_a_turns_small_changes_and_reads_back_the_same()
+    {
+        var chat = new ChatRecord { Key = ChatKey };
+        chat.Members.Add(new MemberInfo { Key = "test:1", Name = "Ann" });
+        var before = LiteDbStore.Padded(StoreJson.Write(chat));
+        chat.NextFlowNumber = 10;
+        chat.LedgerSequence = 99;
+        var after = LiteDbStore.Padded(StoreJson.Write(chat));
+
+        Assert.Equal(before.Length, after.Length);
+        Assert.Equal(0, after.Length % 128);
+        Assert.True(after.Length < StoreJson.Write(chat).Length + 256, "padding costs more than a step");
+
+        using (var store = new LiteDbStore(DatabasePath))
+        {
+            await store.CommitAsync(Commit(chat));
+        }
+
+        using var reopened = new LiteDbStore(DatabasePath);
+        var read = await reopened.LoadChatAsync(ChatKey);
+        Assert.Equal(10, read!.NextFlowNumber);
+        Assert.Equal("Ann", Assert.Single(read.Members).Name);
+    }
 }
