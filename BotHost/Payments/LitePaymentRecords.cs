@@ -16,7 +16,7 @@ public sealed class LitePaymentRecords : IPaymentRecords
         this.store = store;
         attempts = store.Collection("payment_attempts");
         events = store.Collection("payment_events");
-        store.Locked(() => attempts.EnsureIndex("obligation") && attempts.EnsureIndex("ref") && attempts.EnsureIndex("unsettled") && events.EnsureIndex("at"));
+        store.LockedNow(() => attempts.EnsureIndex("obligation") && attempts.EnsureIndex("ref") && attempts.EnsureIndex("unsettled") && events.EnsureIndex("at"));
     }
 
     public Task<PaymentAttempt?> LatestAttemptAsync(string obligationId, string provider, CancellationToken ct) =>

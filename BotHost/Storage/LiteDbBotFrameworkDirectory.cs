@@ -15,7 +15,7 @@ public sealed class LiteDbBotFrameworkDirectory : IBotFrameworkDirectory
         this.store = store;
         conversations = store.Collection("botframework_conversations");
         members = store.Collection("botframework_members");
-        store.Locked(() => members.EnsureIndex("n", unique: true));
+        store.LockedNow(() => members.EnsureIndex("n", unique: true));
     }
 
     public Task<BotConversation?> LoadConversationAsync(string conversationId, CancellationToken ct = default) =>

@@ -15,7 +15,7 @@ public sealed class LiteDbPlaygroundLog : IPlaygroundLog
         this.store = store;
         groups = store.Collection("playground_groups");
         messages = store.Collection("playground_messages");
-        store.Locked(() => messages.EnsureIndex("group"));
+        store.LockedNow(() => messages.EnsureIndex("group"));
     }
 
     public Task<IReadOnlyList<PlaygroundGroup>> GroupsAsync(CancellationToken ct = default) =>

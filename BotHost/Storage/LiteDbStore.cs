@@ -24,7 +24,12 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private readonly ILiteCollection<BsonDocument> dedupe;
     private readonly ILiteCollection<BsonDocument> outbox;
     private readonly ILiteCollection<BsonDocument> cardRefs;
-    private readonly Lock gate = new();
+    /// <summary>
+    /// One caller at a time in the database (see <see cref="Locked{T}"/>). A semaphore, not a lock: readers wait for it
+    /// without holding a thread (a group commit or a checkpoint holds it for 1–20 ms, and readers blocked on a lock held
+    /// the thread pool's few threads meanwhile); the writer thread waits on it synchronously and goes first.
+    /// </summary>
+    private readonly SemaphoreSlim gate = new(1, 1);
     private readonly BlockingCollection<PendingWrite> writes = [];
     private readonly Thread writer;
     private readonly PageFile dataFile;
@@ -135,13 +140,14 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
     private static (LiteDatabase Db, PageFile Data, PageFile Log) OpenPages(string path)
     {
-        // A group commit appends ~8 pages per turn to the log; a checkpoint writes the data file page by page, in no order.
+        // A group commit appends ~40 pages to the log; a checkpoint reads the log from its start and copies ~1,000 pages
+        // into the data file, in no order and many of them several times.
         var made = !File.Exists(path) || new FileInfo(path).Length == 0;
-        var data = new PageFile(path, orderConfirmations: false, keep: 64 << 10);
+        var data = new PageFile(path, orderConfirmations: false, keepPages: 64, readAhead: 0);
         PageFile? log = null;
         try
         {
-            log = new PageFile(LogPathOf(path), orderConfirmations: true, keep: 1 << 20);
+            log = new PageFile(LogPathOf(path), orderConfirmations: true, keepPages: 64, readAhead: 128 << 10);
             var engine = new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings
             {
                 // The file name is still given: LiteDB names its temporary file (large sorts) after it.
@@ -182,15 +188,48 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     /// Runs one short synchronous piece of database work while no other runs. With the outbox delivering chats in
     /// parallel while turns commit, parallel test runs found the file damaged after a restart ("page type must be
     /// index page", "ReadFull must read PAGE_SIZE bytes"); with one caller at a time that has not recurred, and the
-    /// cost is nothing at a chat bot's volume.
+    /// cost is nothing at a chat bot's volume. Work that writes (the side stores: payment attempts, webhook event ids,
+    /// the playground's transcript) reaches the operating system before the lock is released, as a commit of LiteDB's
+    /// own files would; the disk, at the next group commit's flush.
     /// </summary>
-    public Task<T> Locked<T>(Func<T> work)
+    public async Task<T> Locked<T>(Func<T> work)
     {
-        lock (gate)
+        await gate.WaitAsync();
+        try
         {
-            ObjectDisposedException.ThrowIf(disposed == 1, this);
-            return Task.FromResult(work());
+            return RunLocked(work);
         }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary><see cref="Locked{T}"/> for a caller that cannot wait asynchronously (a start-up step, a synchronous interface).</summary>
+    public T LockedNow<T>(Func<T> work)
+    {
+        gate.Wait();
+        try
+        {
+            return RunLocked(work);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private T RunLocked<T>(Func<T> work)
+    {
+        ThrowIfDisposed();
+        var writes = logFile.Writes;
+        var result = work();
+        if (logFile.Writes != writes)
+        {
+            logFile.WriteOut();
+        }
+
+        return result;
     }
 
     /// <summary>A key the filter has never seen is new without a read; a "maybe" is read.</summary>
@@ -200,98 +239,60 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         return dedupeFilter.MightContain(dedupeKey) ? Locked(() => IsStored(dedupeKey)) : Task.FromResult(false);
     }
 
-    public Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default) =>
-        Task.FromResult(ReadVersioned(chatVersions, chats, chatKey) is { } json ? StoreJson.Read<ChatRecord>(json) : null);
+    public async Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default) =>
+        await Locked(() => ReadVersioned(chatVersions, chats, chatKey)) is { } json ? StoreJson.Read<ChatRecord>(json) : null;
 
-    public Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default) =>
-        Task.FromResult(ReadVersioned(flowVersions, flows, FlowRecord.MakeId(chatKey, number)) is { } json ? StoreJson.Read<FlowRecord>(json) : null);
+    public async Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default) =>
+        await Locked(() => ReadVersioned(flowVersions, flows, FlowRecord.MakeId(chatKey, number))) is { } json ? StoreJson.Read<FlowRecord>(json) : null;
 
-    public Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default)
-    {
-        lock (gate)
-        {
-            IReadOnlyList<FlowRecord> result = flows.Find(LiteQuery.IdStartsWith(chatKey + "#"))
-                .Where(d => d["chat"].AsString == chatKey && (!openOnly || d["open"].AsBoolean))
-                .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
-                .OrderByDescending(f => f.Number)
-                .Take(count)
-                .ToList();
-            return Task.FromResult(result);
-        }
-    }
+    public Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default) =>
+        Locked<IReadOnlyList<FlowRecord>>(() => flows.Find(LiteQuery.IdStartsWith(chatKey + "#"))
+            .Where(d => d["chat"].AsString == chatKey && (!openOnly || d["open"].AsBoolean))
+            .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
+            .OrderByDescending(f => f.Number)
+            .Take(count)
+            .ToList());
 
-    public Task<IReadOnlyList<FlowRecord>> DueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default)
-    {
-        lock (gate)
-        {
-            IReadOnlyList<FlowRecord> result = flows.Find(LiteQuery.Lte("due", now.UtcTicks), limit: max)
-                .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
-                .ToList();
-            return Task.FromResult(result);
-        }
-    }
+    public Task<IReadOnlyList<FlowRecord>> DueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default) =>
+        Locked<IReadOnlyList<FlowRecord>>(() => flows.Find(LiteQuery.Lte("due", now.UtcTicks), limit: max)
+            .Select(d => StoreJson.Read<FlowRecord>(d["data"].AsString))
+            .ToList());
 
-    public Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default) =>
-        Task.FromResult(ReadJson(obligations, id) is { } json ? StoreJson.Read<Obligation>(json) : null);
+    public async Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default) =>
+        await Locked(() => obligations.FindById(id)?["data"].AsString) is { } json ? StoreJson.Read<Obligation>(json) : null;
 
     public Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default) =>
         Locked(() => Read<Obligation>(obligations.FindOne(LiteQuery.Eq("pay", payToken))));
 
-    public Task<IReadOnlyList<Obligation>> ObligationsAsync(string chatKey, int? flowNumber, bool openOnly, CancellationToken ct = default)
-    {
-        lock (gate)
-        {
-            IReadOnlyList<Obligation> result = obligations.Find(LiteQuery.IdStartsWith(chatKey + "/o"))
-                .Where(d => d["chat"].AsString == chatKey && (!openOnly || d["open"].AsBoolean) && (flowNumber is null || d["flow"].AsInt32 == flowNumber))
-                .Select(d => StoreJson.Read<Obligation>(d["data"].AsString))
-                .ToList();
-            return Task.FromResult(result);
-        }
-    }
+    public Task<IReadOnlyList<Obligation>> ObligationsAsync(string chatKey, int? flowNumber, bool openOnly, CancellationToken ct = default) =>
+        Locked<IReadOnlyList<Obligation>>(() => obligations.Find(LiteQuery.IdStartsWith(chatKey + "/o"))
+            .Where(d => d["chat"].AsString == chatKey && (!openOnly || d["open"].AsBoolean) && (flowNumber is null || d["flow"].AsInt32 == flowNumber))
+            .Select(d => StoreJson.Read<Obligation>(d["data"].AsString))
+            .ToList());
 
-    public Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default)
-    {
-        lock (gate)
-        {
-            IReadOnlyList<JournalEntry> result = journal.Find(LiteQuery.IdStartsWith(chatKey + "/"))
-                .Where(d => d["chat"].AsString == chatKey)
-                .Select(d => StoreJson.Read<JournalEntry>(d["data"].AsString))
-                .OrderBy(e => e.Sequence)
-                .ToList();
-            return Task.FromResult(result);
-        }
-    }
+    public Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default) =>
+        Locked<IReadOnlyList<JournalEntry>>(() => journal.Find(LiteQuery.IdStartsWith(chatKey + "/"))
+            .Where(d => d["chat"].AsString == chatKey)
+            .Select(d => StoreJson.Read<JournalEntry>(d["data"].AsString))
+            .OrderBy(e => e.Sequence)
+            .ToList());
 
-    public Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default) =>
-        Task.FromResult(ReadJson(tokens, token) is { } json ? StoreJson.Read<ButtonToken>(json) : null);
+    public async Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default) =>
+        await Locked(() => tokens.FindById(token)?["data"].AsString) is { } json ? StoreJson.Read<ButtonToken>(json) : null;
 
     /// <summary>Whether a dedupe key is in the file (under the lock; ask the filter first, it answers most without a read).</summary>
     private bool IsStored(string dedupeKey) => dedupe.FindById(dedupeKey) is not null;
 
-    /// <summary>A record's JSON, read under the lock; it is parsed after the lock is released.</summary>
-    private string? ReadJson(ILiteCollection<BsonDocument> collection, string id)
-    {
-        lock (gate)
-        {
-            ThrowIfDisposed();
-            return collection.FindById(id)?["data"].AsString;
-        }
-    }
-
-    /// <summary>A versioned record's JSON, noting its version for the writer's check.</summary>
+    /// <summary>A versioned record's JSON (under the lock), noting its version for the writer's check; parsed after the lock.</summary>
     private string? ReadVersioned(RecordCache<long> versions, ILiteCollection<BsonDocument> collection, string id)
     {
-        lock (gate)
+        if (collection.FindById(id) is not { } doc)
         {
-            ThrowIfDisposed();
-            if (collection.FindById(id) is not { } doc)
-            {
-                return null;
-            }
-
-            versions.Set(id, doc["v"].AsInt64);
-            return doc["data"].AsString;
+            return null;
         }
+
+        versions.Set(id, doc["v"].AsInt64);
+        return doc["data"].AsString;
     }
 
     /// <summary>The version a save of this record must expect: the one noted when it holds the record (exact), else the file's.</summary>
@@ -334,7 +335,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 batch.Add(next);
             }
 
-            lock (gate)
+            gate.Wait();
+            try
             {
                 try
                 {
@@ -345,6 +347,10 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                     // Nothing may end this thread; whoever waits hears why their write was not made.
                     batch.Where(w => !w.Done).ToList().ForEach(w => w.Finish(exception));
                 }
+            }
+            finally
+            {
+                gate.Release();
             }
 
             // The flush is outside the lock (readers need not wait for the disk) and before anyone hears "committed".
@@ -502,32 +508,13 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         Write(new SimpleWrite($"cardref/{chatKey}|{cardKey}", () =>
             cardRefs.Upsert(new BsonDocument { ["_id"] = $"{chatKey}|{cardKey}", ["ref"] = messageRef })));
 
-    public Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default)
-    {
-        lock (gate)
-        {
-            IReadOnlyList<string> result = chats.FindAll().Select(d => d["_id"].AsString).ToList();
-            return Task.FromResult(result);
-        }
-    }
+    public Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default) =>
+        Locked<IReadOnlyList<string>>(() => chats.FindAll().Select(d => d["_id"].AsString).ToList());
 
-    public Task<bool> PingAsync(CancellationToken ct = default)
-    {
-        lock (gate)
-        {
-            _ = chats.Count();
-            return Task.FromResult(true);
-        }
-    }
+    public Task<bool> PingAsync(CancellationToken ct = default) => Locked(() => chats.Count() >= 0);
 
     /// <summary>Every record of the database, for the migration to another store.</summary>
-    public StoreSnapshot Export()
-    {
-        lock (gate)
-        {
-            return ExportUnlocked();
-        }
-    }
+    public StoreSnapshot Export() => LockedNow(ExportUnlocked);
 
     private StoreSnapshot ExportUnlocked()
     {
@@ -574,7 +561,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
         writes.CompleteAdding();
         writer.Join();
-        lock (gate)
+        gate.Wait();
+        try
         {
             // The file must be closed even when the checkpoint fails: a handle left open would let the next process open
             // the same file while this one still holds it.
@@ -588,6 +576,11 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 logFile.Dispose();
                 dataFile.Dispose();
             }
+        }
+        finally
+        {
+            // Callers still waiting find the store closed.
+            gate.Release();
         }
 
         writes.Dispose();

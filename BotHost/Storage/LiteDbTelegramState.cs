@@ -8,8 +8,8 @@ public sealed class LiteDbTelegramState(LiteDbStore store) : ITelegramChannelSta
     private readonly LiteDB.ILiteCollection<LiteDB.BsonDocument> entries = store.Collection("telegram");
 
     public IEnumerable<KeyValuePair<string, string>> LoadAll() =>
-        store.Locked(() => entries.FindAll().Select(d => KeyValuePair.Create(d["_id"].AsString, d["value"].AsString)).ToList()).Result;
+        store.LockedNow(() => entries.FindAll().Select(d => KeyValuePair.Create(d["_id"].AsString, d["value"].AsString)).ToList());
 
     public void Put(string key, string? value) =>
-        _ = store.Locked(() => value is null ? entries.Delete(key) : entries.Upsert(new LiteDB.BsonDocument { ["_id"] = key, ["value"] = value }));
+        _ = store.LockedNow(() => value is null ? entries.Delete(key) : entries.Upsert(new LiteDB.BsonDocument { ["_id"] = key, ["value"] = value }));
 }

@@ -17,11 +17,14 @@ internal interface ILogFlush
 /// is on the disk: LiteDB replays a confirmed transaction at start and skips pages of it that are blank, so a power cut
 /// that kept the confirming page and lost another would apply half a transaction. This costs one flush more per
 /// transaction.</item>
-/// <item>Pages written one after another (a commit appends its pages to the log) are kept, up to a fixed buffer, and
-/// handed to the operating system as one write at the flush, not as one system call per page under the store's lock.</item>
+/// <item>Written pages are kept (a fixed number of them) and handed to the operating system at the flush, in the order of
+/// their places in the file, neighbours in one write, a page written twice once: a commit appends its pages to the log,
+/// and a checkpoint copies ~1,000 log pages, many of them the same few, into the data file. LiteDB writes each page with
+/// a system call of its own, under the store's lock.</item>
+/// <item>Reading on from where the last read ended (a checkpoint reads the whole log) reads ahead in one call.</item>
 /// </list>
-/// A read, a length, a truncation or a write somewhere else first writes what is kept, so the file always reads as
-/// written. Safe for the writer and LiteDB's readers at once.
+/// A read, a length or a truncation first writes what is kept, so the file always reads as written. Safe for the writer
+/// and LiteDB's readers at once.
 /// </summary>
 internal sealed class PageFile : Stream, ILogFlush
 {
@@ -33,21 +36,35 @@ internal sealed class PageFile : Stream, ILogFlush
     private readonly bool orderConfirmations;
     private readonly FileStream file;
     private readonly Lock sync = new();
-    private readonly byte[] kept;
-    private long keptAt;
-    private int keptLength;
+
+    /// <summary>Kept pages, one slot each, found by their place in the file.</summary>
+    private readonly byte[] slots;
+    private readonly Dictionary<long, int> slotOf = [];
+    private readonly long[] places;
+    private readonly List<ReadOnlyMemory<byte>> run = [];
+    private long keptEnd;
+
+    private readonly byte[] ahead;
+    private long aheadAt;
+    private int aheadLength;
+    private long lastReadEnd = -1;
+
     private long position;
     private long written;
+    private long writes;
     private long syncedUpTo;
     private long flushes;
 
     /// <param name="path">The file, made if missing.</param>
     /// <param name="orderConfirmations">True for a log: a transaction's confirming page reaches the disk after its other pages.</param>
-    /// <param name="keep">Most bytes kept before they go to the operating system anyway.</param>
-    public PageFile(string path, bool orderConfirmations, int keep)
+    /// <param name="keepPages">Most pages kept before they go to the operating system anyway.</param>
+    /// <param name="readAhead">Bytes read at once when reading on from the last read; 0 for none.</param>
+    public PageFile(string path, bool orderConfirmations, int keepPages, int readAhead)
     {
         this.orderConfirmations = orderConfirmations;
-        kept = new byte[keep];
+        slots = new byte[keepPages * PageSize];
+        places = new long[keepPages];
+        ahead = new byte[readAhead];
         Path = System.IO.Path.GetFullPath(path);
         // As LiteDB opens its own files: one writer, others may read (a backup tool); no buffer but the kept pages.
         file = new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0, FileOptions.RandomAccess);
@@ -57,6 +74,9 @@ internal sealed class PageFile : Stream, ILogFlush
 
     /// <summary>How many times the file reached the disk.</summary>
     public long Flushes => Interlocked.Read(ref flushes);
+
+    /// <summary>How many writes were made to this file (kept or not): a caller can tell whether its work wrote.</summary>
+    public long Writes => Interlocked.Read(ref writes);
 
     public override bool CanRead => true;
 
@@ -70,7 +90,7 @@ internal sealed class PageFile : Stream, ILogFlush
         {
             lock (sync)
             {
-                return keptLength == 0 ? file.Length : Math.Max(file.Length, keptAt + keptLength);
+                return Math.Max(file.Length, keptEnd);
             }
         }
     }
@@ -96,9 +116,26 @@ internal sealed class PageFile : Stream, ILogFlush
         lock (sync)
         {
             WriteKept();
-            var read = RandomAccess.Read(file.SafeFileHandle, buffer.AsSpan(offset, count), position);
-            position += read;
-            return read;
+            var target = buffer.AsSpan(offset, count);
+            if (aheadLength > 0 && position >= aheadAt && position + count <= aheadAt + aheadLength)
+            {
+                ahead.AsSpan((int)(position - aheadAt), count).CopyTo(target);
+            }
+            else if (count < ahead.Length && (position == lastReadEnd || position == 0))
+            {
+                aheadAt = position;
+                aheadLength = RandomAccess.Read(file.SafeFileHandle, ahead, position);
+                count = Math.Min(count, aheadLength);
+                ahead.AsSpan(0, count).CopyTo(target);
+            }
+            else
+            {
+                count = RandomAccess.Read(file.SafeFileHandle, target, position);
+            }
+
+            position += count;
+            lastReadEnd = position;
+            return count;
         }
     }
 
@@ -106,25 +143,32 @@ internal sealed class PageFile : Stream, ILogFlush
     {
         lock (sync)
         {
-            var source = buffer.AsSpan(offset, count);
-            while (!source.IsEmpty)
+            Interlocked.Increment(ref writes);
+            aheadLength = 0;
+            if (count != PageSize || position % PageSize != 0 || slots.Length == 0)
             {
-                if (keptLength == kept.Length || (keptLength > 0 && position != keptAt + keptLength))
+                // Not a page (LiteDB writes none such): out at once, after what was kept.
+                WriteKept();
+                RandomAccess.Write(file.SafeFileHandle, buffer.AsSpan(offset, count), position);
+                Interlocked.Increment(ref written);
+                position += count;
+                return;
+            }
+
+            if (!slotOf.TryGetValue(position, out var slot))
+            {
+                if (slotOf.Count == places.Length)
                 {
                     WriteKept();
                 }
 
-                if (keptLength == 0)
-                {
-                    keptAt = position;
-                }
-
-                var part = Math.Min(source.Length, kept.Length - keptLength);
-                source[..part].CopyTo(kept.AsSpan(keptLength));
-                keptLength += part;
-                position += part;
-                source = source[part..];
+                slot = slotOf.Count;
+                slotOf[position] = slot;
             }
+
+            buffer.AsSpan(offset, count).CopyTo(slots.AsSpan(slot * PageSize, PageSize));
+            position += count;
+            keptEnd = Math.Max(keptEnd, position);
         }
     }
 
@@ -133,6 +177,7 @@ internal sealed class PageFile : Stream, ILogFlush
         lock (sync)
         {
             WriteKept();
+            aheadLength = 0;
             file.SetLength(value);
         }
     }
@@ -147,6 +192,15 @@ internal sealed class PageFile : Stream, ILogFlush
 
         // Outside the lock: LiteDB's readers need not wait for the disk, and a flush covers every write made before it.
         Sync();
+    }
+
+    /// <summary>Hands what is kept to the operating system now, without waiting for the disk (a killed process then loses none of it).</summary>
+    public void WriteOut()
+    {
+        lock (sync)
+        {
+            WriteKept();
+        }
     }
 
     protected override void Dispose(bool disposing)
@@ -165,47 +219,56 @@ internal sealed class PageFile : Stream, ILogFlush
         base.Dispose(disposing);
     }
 
-    /// <summary>Hands the kept bytes to the operating system; in a log, every page before a confirming page is on the disk first.</summary>
+    /// <summary>
+    /// Hands the kept pages to the operating system in the order of their places, neighbours in one write. In a log,
+    /// every page before a confirming page is on the disk before the confirming page is written.
+    /// </summary>
     private void WriteKept()
     {
-        if (keptLength == 0)
+        var count = slotOf.Count;
+        if (count == 0)
         {
             return;
         }
 
-        var start = 0;
-        if (orderConfirmations)
+        slotOf.Keys.CopyTo(places, 0);
+        Array.Sort(places, 0, count);
+        long runAt = 0;
+        for (var i = 0; i < count; i++)
         {
-            // LiteDB writes whole pages at page boundaries; keptAt is one, so every page starts at a multiple of PageSize here.
-            for (var page = (int)((PageSize - (keptAt % PageSize)) % PageSize); page + PageSize <= keptLength; page += PageSize)
+            var place = places[i];
+            var slot = slotOf[place] * PageSize;
+            var confirms = orderConfirmations && slots[slot + ConfirmedOffset] == 1;
+            if (run.Count > 0 && (confirms || place != runAt + (run.Count * PageSize)))
             {
-                if (kept[page + ConfirmedOffset] != 1)
-                {
-                    continue;
-                }
-
-                if (page > start)
-                {
-                    WriteAt(start, page - start);
-                    start = page;
-                }
-
-                if (Interlocked.Read(ref written) > Interlocked.Read(ref syncedUpTo))
-                {
-                    Sync();
-                }
+                WriteRun(runAt);
             }
+
+            if (confirms && Interlocked.Read(ref written) > Interlocked.Read(ref syncedUpTo))
+            {
+                Sync();
+            }
+
+            if (run.Count == 0)
+            {
+                runAt = place;
+            }
+
+            run.Add(slots.AsMemory(slot, PageSize));
         }
 
-        WriteAt(start, keptLength - start);
-        keptLength = 0;
+        WriteRun(runAt);
+        slotOf.Clear();
+        keptEnd = 0;
+        aheadLength = 0;
     }
 
-    private void WriteAt(int start, int length)
+    private void WriteRun(long at)
     {
-        RandomAccess.Write(file.SafeFileHandle, kept.AsSpan(start, length), keptAt + start);
+        RandomAccess.Write(file.SafeFileHandle, run, at);
         Interlocked.Increment(ref written);
-        Operation?.Invoke($"write {keptAt + start}+{length}");
+        Operation?.Invoke($"write {at}+{run.Count * PageSize}");
+        run.Clear();
     }
 
     /// <summary>Puts on the disk every write made before the call (and notes which, so a later confirmation knows).</summary>

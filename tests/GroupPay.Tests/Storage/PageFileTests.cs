@@ -52,23 +52,57 @@ public sealed class PageFileTests : IDisposable
     }
 
     [Fact]
-    public void A_read_a_truncation_or_a_write_elsewhere_first_writes_what_is_kept()
+    public void Kept_pages_go_out_in_the_order_of_their_places_neighbours_together_a_page_written_twice_once()
+    {
+        using var file = Open(orderConfirmations: false);
+        foreach (var (place, number) in new[] { (7, 1), (2, 2), (3, 3), (7, 4) })
+        {
+            file.Position = place * Page;
+            file.Write(PageOf((byte)number), 0, Page);
+        }
+
+        file.Flush();
+        Assert.Equal(["write 16384+16384", "write 57344+8192", "sync"], operations);
+        Assert.Equal(4, ReadPage(file, 7)[100]);
+        Assert.Equal(3, ReadPage(file, 3)[100]);
+    }
+
+    [Fact]
+    public void A_read_or_a_truncation_first_writes_what_is_kept()
     {
         using var file = Open(orderConfirmations: false);
         file.Write(PageOf(1), 0, Page);
         Assert.Equal(1, ReadPage(file, 0)[100]);
         Assert.Equal(["write 0+8192"], operations);
 
-        file.Position = 5 * Page;
-        file.Write(PageOf(6), 0, Page);
         file.Position = 2 * Page;
         file.Write(PageOf(3), 0, Page);
-        Assert.Equal(["write 0+8192", "write 40960+8192"], operations);
-
         file.SetLength(Page);
+        Assert.Equal(["write 0+8192", "write 16384+8192"], operations);
         Assert.Equal(Page, DiskLength());
         Assert.Equal(Page, file.Length);
         Assert.Equal(1, ReadPage(file, 0)[100]);
+    }
+
+    [Fact]
+    public void Reading_on_from_the_last_read_reads_ahead_and_a_write_makes_it_read_again()
+    {
+        using var file = Open(orderConfirmations: false, readAhead: 3 * Page);
+        for (byte page = 1; page <= 4; page++)
+        {
+            file.Write(PageOf(page), 0, Page);
+        }
+
+        file.Flush();
+        Assert.Equal([1, 2, 3, 4], Enumerable.Range(0, 4).Select(page => (int)ReadPage(file, page)[100]));
+
+        // Page 2 changes on the disk behind the read-ahead (another write through this file): the next read sees it.
+        file.Position = Page;
+        file.Write(PageOf(9), 0, Page);
+        Assert.Equal(9, ReadPage(file, 1)[100]);
+        Assert.Equal(3, ReadPage(file, 2)[100]);
+        Assert.Equal(4, ReadPage(file, 3)[100]);
+        Assert.Equal(0, file.Read(new byte[Page], 0, Page));
     }
 
     [Fact]
@@ -104,9 +138,9 @@ public sealed class PageFileTests : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private PageFile Open(bool orderConfirmations)
+    private PageFile Open(bool orderConfirmations, int readAhead = 0)
     {
-        var file = new PageFile(FilePath, orderConfirmations, keep: 4 * Page);
+        var file = new PageFile(FilePath, orderConfirmations, keepPages: 4, readAhead: readAhead);
         file.Operation += operations.Add;
         return file;
     }
