@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.ExceptionServices;
 using GroupPay.Dialogs.Engine;
 using GroupPay.Payments;
 using LiteDB;
@@ -572,9 +573,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             }
             finally
             {
-                db.Dispose();
-                logFile.Dispose();
-                dataFile.Dispose();
+                DisposeAll(db, logFile, dataFile);
             }
         }
         finally
@@ -584,6 +583,28 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
 
         writes.Dispose();
+    }
+
+    /// <summary>Disposes each in turn, also when one before it throws; the first failure is thrown at the end.</summary>
+    private static void DisposeAll(params IDisposable[] items)
+    {
+        Exception? first = null;
+        foreach (var item in items)
+        {
+            try
+            {
+                item.Dispose();
+            }
+            catch (Exception exception)
+            {
+                first ??= exception;
+            }
+        }
+
+        if (first is not null)
+        {
+            ExceptionDispatchInfo.Throw(first);
+        }
     }
 
     /// <summary>How a prepared document goes into its collection.</summary>

@@ -210,9 +210,15 @@ internal sealed class PageFile : Stream, ILogFlush
             lock (sync)
             {
                 // Kept pages belong to commits nobody was told about yet; writing them is still right (the next start reads
-                // them as committed, exactly as if the process had stopped after the write).
-                WriteKept();
-                file.Dispose();
+                // them as committed, exactly as if the process had stopped after the write). The handle closes either way.
+                try
+                {
+                    WriteKept();
+                }
+                finally
+                {
+                    file.Dispose();
+                }
             }
         }
 
