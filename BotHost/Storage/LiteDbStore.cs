@@ -128,9 +128,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             return opened;
         }
 
-        opened.Db.Dispose();
-        opened.Log.Dispose();
-        opened.Data.Dispose();
+        DisposeAll(opened.Db, opened.Log, opened.Data);
         using (var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct }))
         {
             db.Rebuild(new LiteDB.Engine.RebuildOptions { Collation = Collation.Binary });
@@ -512,7 +510,11 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     public Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default) =>
         Locked<IReadOnlyList<string>>(() => chats.FindAll().Select(d => d["_id"].AsString).ToList());
 
-    public Task<bool> PingAsync(CancellationToken ct = default) => Locked(() => chats.Count() >= 0);
+    public Task<bool> PingAsync(CancellationToken ct = default) => Locked(() =>
+    {
+        _ = chats.Count();
+        return true;
+    });
 
     /// <summary>Every record of the database, for the migration to another store.</summary>
     public StoreSnapshot Export() => LockedNow(ExportUnlocked);

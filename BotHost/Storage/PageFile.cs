@@ -23,8 +23,8 @@ internal interface ILogFlush
 /// a system call of its own, under the store's lock.</item>
 /// <item>Reading on from where the last read ended (a checkpoint reads the whole log) reads ahead in one call.</item>
 /// </list>
-/// A read, a length or a truncation first writes what is kept, so the file always reads as written. Safe for the writer
-/// and LiteDB's readers at once.
+/// A read or a truncation first writes what is kept, and the length counts it, so the file always reads as written.
+/// Safe for the writer and LiteDB's readers at once.
 /// </summary>
 internal sealed class PageFile : Stream, ILogFlush
 {
@@ -42,7 +42,6 @@ internal sealed class PageFile : Stream, ILogFlush
     private readonly Dictionary<long, int> slotOf = [];
     private readonly long[] places;
     private readonly List<ReadOnlyMemory<byte>> run = [];
-    private long keptEnd;
 
     private readonly byte[] ahead;
     private long aheadAt;
@@ -90,7 +89,7 @@ internal sealed class PageFile : Stream, ILogFlush
         {
             lock (sync)
             {
-                return Math.Max(file.Length, keptEnd);
+                return slotOf.Count == 0 ? file.Length : Math.Max(file.Length, slotOf.Keys.Max() + PageSize);
             }
         }
     }
@@ -144,13 +143,12 @@ internal sealed class PageFile : Stream, ILogFlush
         lock (sync)
         {
             Interlocked.Increment(ref writes);
-            aheadLength = 0;
             if (count != PageSize || position % PageSize != 0 || slots.Length == 0)
             {
                 // Not a page (LiteDB writes none such): out at once, after what was kept.
                 WriteKept();
-                RandomAccess.Write(file.SafeFileHandle, buffer.AsSpan(offset, count), position);
-                Interlocked.Increment(ref written);
+                run.Add(buffer.AsMemory(offset, count));
+                WriteRun(position);
                 position += count;
                 return;
             }
@@ -168,7 +166,6 @@ internal sealed class PageFile : Stream, ILogFlush
 
             buffer.AsSpan(offset, count).CopyTo(slots.AsSpan(slot * PageSize, PageSize));
             position += count;
-            keptEnd = Math.Max(keptEnd, position);
         }
     }
 
@@ -265,15 +262,15 @@ internal sealed class PageFile : Stream, ILogFlush
 
         WriteRun(runAt);
         slotOf.Clear();
-        keptEnd = 0;
-        aheadLength = 0;
     }
 
+    /// <summary>Hands <see cref="run"/> to the operating system as one write at <paramref name="at"/>; what was read ahead is stale now.</summary>
     private void WriteRun(long at)
     {
         RandomAccess.Write(file.SafeFileHandle, run, at);
         Interlocked.Increment(ref written);
-        Operation?.Invoke($"write {at}+{run.Count * PageSize}");
+        aheadLength = 0;
+        Operation?.Invoke($"write {at}+{run.Sum(part => part.Length)}");
         run.Clear();
     }
 
