@@ -68,9 +68,16 @@ public sealed class Metrics
             text.Append(CultureInfo.InvariantCulture, $"dotnet_gc_collections_total{{generation=\"{generation}\"}} {GC.CollectionCount(generation)}\n");
         }
 
+        var memory = GC.GetGCMemoryInfo();
+        Gauge(text, "dotnet_gc_heap_size_bytes", "Size of the managed heap at the last garbage collection.", memory.HeapSizeBytes);
+        Gauge(text, "dotnet_gc_committed_bytes", "Memory the garbage collector has committed for the managed heap.", memory.TotalCommittedBytes);
+        Gauge(text, "dotnet_jit_compiled_methods", "Methods compiled by the JIT so far, every tier counted.", System.Runtime.JitInfo.GetCompiledMethodCount());
         text.Append(CultureInfo.InvariantCulture, $"# HELP process_working_set_bytes Resident memory of the host process.\n# TYPE process_working_set_bytes gauge\nprocess_working_set_bytes {Environment.WorkingSet}\n");
         return text.ToString();
     }
+
+    private static void Gauge(StringBuilder text, string name, string help, long value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
 
     private static void Counter(StringBuilder text, string name, string help, long value) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {Interlocked.Read(ref value)}\n");

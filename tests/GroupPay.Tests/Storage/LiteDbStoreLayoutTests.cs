@@ -98,7 +98,8 @@ public sealed class LiteDbStoreLayoutTests() : LiteDbStoreTests("test:layout")
     {
         Directory.CreateDirectory(Folder);
         var chat = new ChatRecord { Key = "botframework:a:1AbC", Version = 1 };
-        using (var db = new LiteDatabase(DatabasePath))
+        // As an older release made it on an en-US machine: LiteDB's default collation is the current culture's, case-blind.
+        using (var db = new LiteDatabase(new ConnectionString { Filename = DatabasePath, Collation = new Collation("en-US/IgnoreCase") }))
         {
             Assert.Equal(System.Globalization.CompareOptions.IgnoreCase, db.Collation.SortOptions);
             db.GetCollection("chats").Insert(new BsonDocument { ["_id"] = chat.Key, ["v"] = 1L, ["data"] = StoreJson.Write(chat) });
