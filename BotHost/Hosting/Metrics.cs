@@ -71,6 +71,8 @@ public sealed class Metrics
         var memory = GC.GetGCMemoryInfo();
         Gauge(text, "dotnet_gc_heap_size_bytes", "Size of the managed heap at the last garbage collection.", memory.HeapSizeBytes);
         Gauge(text, "dotnet_gc_committed_bytes", "Memory the garbage collector has committed for the managed heap.", memory.TotalCommittedBytes);
+        text.Append(CultureInfo.InvariantCulture, $"# HELP dotnet_gc_pause_seconds_total Time the host's threads were paused by garbage collections.\n# TYPE dotnet_gc_pause_seconds_total counter\ndotnet_gc_pause_seconds_total {GC.GetTotalPauseDuration().TotalSeconds.ToString(CultureInfo.InvariantCulture)}\n");
+        text.Append(CultureInfo.InvariantCulture, $"# HELP dotnet_gc_allocated_bytes_total Bytes allocated on the managed heap.\n# TYPE dotnet_gc_allocated_bytes_total counter\ndotnet_gc_allocated_bytes_total {GC.GetTotalAllocatedBytes()}\n");
         Gauge(text, "dotnet_jit_compiled_methods", "Methods compiled by the JIT so far, every tier counted.", System.Runtime.JitInfo.GetCompiledMethodCount());
         text.Append(CultureInfo.InvariantCulture, $"# HELP process_working_set_bytes Resident memory of the host process.\n# TYPE process_working_set_bytes gauge\nprocess_working_set_bytes {Environment.WorkingSet}\n");
         return text.ToString();

@@ -146,7 +146,8 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         PageFile? log = null;
         try
         {
-            log = new PageFile(LogPathOf(path), orderConfirmations: true, keepPages: 64, readAhead: 128 << 10);
+            // The log settles the data file's checkpoint flushes, out of the store's lock (see PageFile).
+            log = new PageFile(LogPathOf(path), orderConfirmations: true, keepPages: 64, readAhead: 128 << 10, dataFile: data);
             var engine = new LiteDB.Engine.LiteEngine(new LiteDB.Engine.EngineSettings
             {
                 // The file name is still given: LiteDB names its temporary file (large sorts) after it.

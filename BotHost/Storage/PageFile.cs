@@ -22,6 +22,13 @@ internal interface ILogFlush
 /// and a checkpoint copies ~1,000 log pages, many of them the same few, into the data file. LiteDB writes each page with
 /// a system call of its own, under the store's lock.</item>
 /// <item>Reading on from where the last read ended (a checkpoint reads the whole log) reads ahead in one call.</item>
+/// <item>A log given its data file takes the disk work of LiteDB's checkpoint out of the store's lock: the data file's
+/// flush at the end of a checkpoint hands its pages to the operating system and leaves the <c>fsync</c> owed, and the
+/// log's truncation that follows is only noted (the log reads as empty). Both are settled, in that order, by the log's
+/// next flush (after the group commit, outside the lock), or before anything else reaches the log or is read from it,
+/// or when a file closes. The log on the disk is therefore cut only after the checkpoint's pages are on the disk, and
+/// nothing new is written to it before it is cut, exactly as when LiteDB did both at once: a killed process or a power
+/// cut in between finds the whole old log, whose transactions LiteDB replays onto the data file a second time.</item>
 /// </list>
 /// A read or a truncation first writes what is kept, and the length counts it, so the file always reads as written.
 /// Safe for the writer and LiteDB's readers at once.
@@ -54,13 +61,36 @@ internal sealed class PageFile : Stream, ILogFlush
     private long syncedUpTo;
     private long flushes;
 
+    /// <summary>For a log: the data file it is checkpointed into, whose owed flush is settled before the log is cut.</summary>
+    private readonly PageFile? dataFile;
+
+    /// <summary>For a data file: its flushes are settled by its log (set when the log is made).</summary>
+    private bool flushSettledByLog;
+
+    /// <summary>For a data file: pages were handed to the operating system by a flush that has not reached the disk yet.</summary>
+    private bool syncOwed;
+
+    /// <summary>Makes one settlement wait for another still putting the file on the disk (that one's <c>fsync</c> runs outside <see cref="sync"/>).</summary>
+    private readonly Lock settling = new();
+
+    /// <summary>For a log: the length LiteDB cut it to, not yet cut on the disk.</summary>
+    private long? cutTo;
+
     /// <param name="path">The file, made if missing.</param>
     /// <param name="orderConfirmations">True for a log: a transaction's confirming page reaches the disk after its other pages.</param>
     /// <param name="keepPages">Most pages kept before they go to the operating system anyway.</param>
     /// <param name="readAhead">Bytes read at once when reading on from the last read; 0 for none.</param>
-    public PageFile(string path, bool orderConfirmations, int keepPages, int readAhead)
+    /// <param name="dataFile">For a log: the data file LiteDB checkpoints it into; that file's flushes are then settled by
+    /// this log (see the class), and this log's truncations wait for them.</param>
+    public PageFile(string path, bool orderConfirmations, int keepPages, int readAhead, PageFile? dataFile = null)
     {
         this.orderConfirmations = orderConfirmations;
+        this.dataFile = dataFile;
+        if (dataFile is not null)
+        {
+            dataFile.flushSettledByLog = true;
+        }
+
         slots = new byte[keepPages * PageSize];
         places = new long[keepPages];
         ahead = new byte[readAhead];
@@ -89,7 +119,8 @@ internal sealed class PageFile : Stream, ILogFlush
         {
             lock (sync)
             {
-                return slotOf.Count == 0 ? file.Length : Math.Max(file.Length, slotOf.Keys.Max() + PageSize);
+                var keptEnd = slotOf.Count == 0 ? 0 : slotOf.Keys.Max() + PageSize;
+                return Math.Max(cutTo ?? file.Length, keptEnd);
             }
         }
     }
@@ -114,6 +145,7 @@ internal sealed class PageFile : Stream, ILogFlush
     {
         lock (sync)
         {
+            CutIfOwed();
             WriteKept();
             var target = buffer.AsSpan(offset, count);
             if (aheadLength > 0 && position >= aheadAt && position + count <= aheadAt + aheadLength)
@@ -173,8 +205,18 @@ internal sealed class PageFile : Stream, ILogFlush
     {
         lock (sync)
         {
-            WriteKept();
             aheadLength = 0;
+            if (dataFile is not null && value == 0)
+            {
+                // LiteDB empties its log after a checkpoint: noted now, done on the disk once the checkpoint is (see the class).
+                // Pages kept for it are past the end now.
+                slotOf.Clear();
+                cutTo = 0;
+                return;
+            }
+
+            CutIfOwed();
+            WriteKept();
             file.SetLength(value);
         }
     }
@@ -185,6 +227,16 @@ internal sealed class PageFile : Stream, ILogFlush
         lock (sync)
         {
             WriteKept();
+            if (flushSettledByLog)
+            {
+                // A checkpoint's end: the log's next flush puts these pages on the disk before it cuts the log.
+                syncOwed = true;
+                return;
+            }
+
+            // A log settles what its data file owes first, then its own truncation, whether or not it has pages to write.
+            dataFile?.SettleFlush();
+            CutIfOwed();
         }
 
         // Outside the lock: LiteDB's readers need not wait for the disk, and a flush covers every write made before it.
@@ -204,18 +256,21 @@ internal sealed class PageFile : Stream, ILogFlush
     {
         if (disposing)
         {
-            lock (sync)
+            // Kept pages belong to commits nobody was told about yet; writing them is still right (the next start reads
+            // them as committed, exactly as if the process had stopped after the write). An owed flush or cut is settled.
+            // The handle closes either way.
+            try
             {
-                // Kept pages belong to commits nobody was told about yet; writing them is still right (the next start reads
-                // them as committed, exactly as if the process had stopped after the write). The handle closes either way.
-                try
+                SettleFlush();
+                lock (sync)
                 {
+                    CutIfOwed();
                     WriteKept();
                 }
-                finally
-                {
-                    file.Dispose();
-                }
+            }
+            finally
+            {
+                file.Dispose();
             }
         }
 
@@ -267,11 +322,51 @@ internal sealed class PageFile : Stream, ILogFlush
     /// <summary>Hands <see cref="run"/> to the operating system as one write at <paramref name="at"/>; what was read ahead is stale now.</summary>
     private void WriteRun(long at)
     {
+        // Nothing new reaches a log that is still to be cut: the old pages past it would be replayed after the new ones.
+        CutIfOwed();
         RandomAccess.Write(file.SafeFileHandle, run, at);
         Interlocked.Increment(ref written);
         aheadLength = 0;
         Operation?.Invoke($"write {at}+{run.Sum(part => part.Length)}");
         run.Clear();
+    }
+
+    /// <summary>
+    /// For a log whose truncation is owed (under <see cref="sync"/>): puts its data file's checkpoint on the disk, then cuts
+    /// the log on the disk.
+    /// </summary>
+    private void CutIfOwed()
+    {
+        if (cutTo is not { } length)
+        {
+            return;
+        }
+
+        dataFile?.SettleFlush();
+        file.SetLength(length);
+        cutTo = null;
+        Operation?.Invoke($"cut {length}");
+    }
+
+    /// <summary>For a data file: puts an owed flush on the disk (a caller waits for one already under way).</summary>
+    private void SettleFlush()
+    {
+        lock (settling)
+        {
+            lock (sync)
+            {
+                if (!syncOwed)
+                {
+                    return;
+                }
+
+                WriteKept();
+                syncOwed = false;
+            }
+
+            // Outside the file's lock, so LiteDB's reads of the data file need not wait for the disk.
+            Sync();
+        }
     }
 
     /// <summary>Puts on the disk every write made before the call (and notes which, so a later confirmation knows).</summary>

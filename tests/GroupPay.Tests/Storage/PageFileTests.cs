@@ -132,6 +132,76 @@ public sealed class PageFileTests : IDisposable
         Assert.Equal(2 * Page, DiskLength());
     }
 
+    [Fact]
+    public void A_checkpoints_flush_and_the_logs_cut_wait_for_the_logs_next_flush_data_on_the_disk_first()
+    {
+        var (data, log) = OpenPair();
+        using (data)
+        using (log)
+        {
+            // A committed transaction in the log, then LiteDB's checkpoint: it reads the log, copies the page into the
+            // data file, flushes the data file and empties the log.
+            log.Write(PageOf(1, confirms: true), 0, Page);
+            log.Flush();
+            operations.Clear();
+            _ = ReadPage(log, 0);
+            data.Position = 5 * Page;
+            data.Write(PageOf(1), 0, Page);
+            data.Flush();
+            log.SetLength(0);
+
+            // The data page went to the operating system, nothing reached the disk, and the log is still whole there
+            // (a killed process or a power cut now finds the old log and replays it onto the data file again).
+            Assert.Equal(["data write 40960+8192"], operations);
+            Assert.Equal(0, log.Length);
+            Assert.Equal(Page, new FileInfo(LogPath).Length);
+            Assert.Equal(0, log.Read(new byte[Page], 0, 0));
+
+            // The next commit: its page is kept until the log's flush, which puts the checkpoint on the disk, cuts the
+            // log, then writes and flushes the commit.
+            log.Position = 0;
+            log.Write(PageOf(2, confirms: true), 0, Page);
+            Assert.Equal(Page, log.Length);
+            log.Flush();
+            Assert.Equal(["data write 40960+8192", "data sync", "log cut 0", "log write 0+8192", "log sync"], operations);
+            Assert.Equal(Page, new FileInfo(LogPath).Length);
+            Assert.Equal(2, ReadPage(log, 0)[100]);
+        }
+    }
+
+    [Fact]
+    public void An_owed_cut_is_made_before_anything_reaches_the_log_or_is_read_from_it_and_when_the_files_close()
+    {
+        var (data, log) = OpenPair();
+        using (data)
+        {
+            using (log)
+            {
+                log.Write(PageOf(1, confirms: true), 0, Page);
+                log.Write(PageOf(2), 0, Page);
+                log.Flush();
+                data.Write(PageOf(1), 0, Page);
+                data.Flush();
+                log.SetLength(0);
+                operations.Clear();
+
+                // A read settles it (LiteDB reads its log only where it wrote since, so this is rare).
+                Assert.Equal(0, log.Read(new byte[Page], 0, Page));
+                Assert.Equal(["data sync", "log cut 0"], operations);
+
+                operations.Clear();
+                data.Position = Page;
+                data.Write(PageOf(3), 0, Page);
+                data.Flush();
+                log.SetLength(0);
+            }
+
+            // Closing the log: the data file's checkpoint first, then the cut.
+            Assert.Equal(["data write 8192+8192", "data sync", "log cut 0"], operations);
+            Assert.Equal(0, new FileInfo(LogPath).Length);
+        }
+    }
+
     public void Dispose()
     {
         Directory.Delete(folder, recursive: true);
@@ -143,6 +213,18 @@ public sealed class PageFileTests : IDisposable
         var file = new PageFile(FilePath, orderConfirmations, keepPages: 4, readAhead: readAhead);
         file.Operation += operations.Add;
         return file;
+    }
+
+    private string LogPath => Path.Combine(folder, "pair-log.db");
+
+    /// <summary>A data file and its log, as the store opens them; operations are named "data …" and "log …".</summary>
+    private (PageFile Data, PageFile Log) OpenPair()
+    {
+        var data = new PageFile(Path.Combine(folder, "pair.db"), orderConfirmations: false, keepPages: 4, readAhead: 0);
+        var log = new PageFile(LogPath, orderConfirmations: true, keepPages: 4, readAhead: 0, dataFile: data);
+        data.Operation += operation => operations.Add("data " + operation);
+        log.Operation += operation => operations.Add("log " + operation);
+        return (data, log);
     }
 
     /// <summary>The file's length as another process sees it.</summary>
