@@ -67,8 +67,11 @@ internal sealed class PageFile : Stream, ILogFlush
     /// <summary>For a data file: its flushes are settled by its log (set when the log is made).</summary>
     private bool flushSettledByLog;
 
-    /// <summary>For a data file: pages were handed to the operating system by a flush that has not reached the disk yet.</summary>
-    private bool syncOwed;
+    /// <summary>For a data file: how many flushes handed their pages to the operating system without reaching the disk.</summary>
+    private long flushesOwed;
+
+    /// <summary>For a data file: up to which of those flushes the disk has them (a failed <c>fsync</c> settles nothing).</summary>
+    private long flushesSettled;
 
     /// <summary>Makes one settlement wait for another still putting the file on the disk (that one's <c>fsync</c> runs outside <see cref="sync"/>).</summary>
     private readonly Lock settling = new();
@@ -230,7 +233,7 @@ internal sealed class PageFile : Stream, ILogFlush
             if (flushSettledByLog)
             {
                 // A checkpoint's end: the log's next flush puts these pages on the disk before it cuts the log.
-                syncOwed = true;
+                flushesOwed++;
                 return;
             }
 
@@ -353,19 +356,25 @@ internal sealed class PageFile : Stream, ILogFlush
     {
         lock (settling)
         {
+            long owed;
             lock (sync)
             {
-                if (!syncOwed)
+                owed = flushesOwed;
+                if (owed == flushesSettled)
                 {
                     return;
                 }
 
                 WriteKept();
-                syncOwed = false;
             }
 
-            // Outside the file's lock, so LiteDB's reads of the data file need not wait for the disk.
+            // Outside the file's lock, so LiteDB's reads of the data file need not wait for the disk. Flushes made
+            // meanwhile stay owed; if the fsync fails, all of them do, and the log stays uncut.
             Sync();
+            lock (sync)
+            {
+                flushesSettled = owed;
+            }
         }
     }
 

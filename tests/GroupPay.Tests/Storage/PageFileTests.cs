@@ -202,6 +202,39 @@ public sealed class PageFileTests : IDisposable
         }
     }
 
+    [Fact]
+    public void When_the_data_files_flush_fails_the_log_stays_whole_and_the_next_flush_tries_again()
+    {
+        var (data, log) = OpenPair();
+        using (data)
+        using (log)
+        {
+            log.Write(PageOf(1, confirms: true), 0, Page);
+            log.Flush();
+            data.Write(PageOf(1), 0, Page);
+            data.Flush();
+            log.SetLength(0);
+
+            var failing = true;
+            data.Operation += operation =>
+            {
+                if (operation == "sync" && failing)
+                {
+                    failing = false;
+                    throw new IOException("disk full");
+                }
+            };
+            operations.Clear();
+
+            Assert.Throws<IOException>(log.Flush);
+            Assert.Equal(Page, new FileInfo(LogPath).Length);
+
+            log.Flush();
+            Assert.Equal(["data sync", "data sync", "log cut 0", "log sync"], operations);
+            Assert.Equal(0, new FileInfo(LogPath).Length);
+        }
+    }
+
     public void Dispose()
     {
         Directory.Delete(folder, recursive: true);
