@@ -71,16 +71,19 @@ public sealed class Metrics
         var memory = GC.GetGCMemoryInfo();
         Gauge(text, "dotnet_gc_heap_size_bytes", "Size of the managed heap at the last garbage collection.", memory.HeapSizeBytes);
         Gauge(text, "dotnet_gc_committed_bytes", "Memory the garbage collector has committed for the managed heap.", memory.TotalCommittedBytes);
-        text.Append(CultureInfo.InvariantCulture, $"# HELP dotnet_gc_pause_seconds_total Time the host's threads were paused by garbage collections.\n# TYPE dotnet_gc_pause_seconds_total counter\ndotnet_gc_pause_seconds_total {GC.GetTotalPauseDuration().TotalSeconds.ToString(CultureInfo.InvariantCulture)}\n");
-        text.Append(CultureInfo.InvariantCulture, $"# HELP dotnet_gc_allocated_bytes_total Bytes allocated on the managed heap.\n# TYPE dotnet_gc_allocated_bytes_total counter\ndotnet_gc_allocated_bytes_total {GC.GetTotalAllocatedBytes()}\n");
+        Metric(text, "dotnet_gc_pause_seconds_total", "Time the host's threads were paused by garbage collections.", "counter", GC.GetTotalPauseDuration().TotalSeconds.ToString(CultureInfo.InvariantCulture));
+        Counter(text, "dotnet_gc_allocated_bytes_total", "Bytes allocated on the managed heap.", GC.GetTotalAllocatedBytes());
         Gauge(text, "dotnet_jit_compiled_methods", "Methods compiled by the JIT so far, every tier counted.", System.Runtime.JitInfo.GetCompiledMethodCount());
-        text.Append(CultureInfo.InvariantCulture, $"# HELP process_working_set_bytes Resident memory of the host process.\n# TYPE process_working_set_bytes gauge\nprocess_working_set_bytes {Environment.WorkingSet}\n");
+        Gauge(text, "process_working_set_bytes", "Resident memory of the host process.", Environment.WorkingSet);
         return text.ToString();
     }
 
     private static void Gauge(StringBuilder text, string name, string help, long value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}\n");
+        Metric(text, name, help, "gauge", value.ToString(CultureInfo.InvariantCulture));
 
     private static void Counter(StringBuilder text, string name, string help, long value) =>
-        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n{name} {Interlocked.Read(ref value)}\n");
+        Metric(text, name, help, "counter", value.ToString(CultureInfo.InvariantCulture));
+
+    private static void Metric(StringBuilder text, string name, string help, string type, string value) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {value}\n");
 }

@@ -8,11 +8,11 @@ internal interface ILogFlush
 
 /// <summary>
 /// A file LiteDB reads and writes in 8 KiB pages, handed to it as a stream (the store opens its data file and its log
-/// file itself, see docs/decisions/0005-flush-the-litedb-log.md). Three things differ from the file LiteDB would open:
+/// file itself, see docs/decisions/0005-flush-the-litedb-log.md). These things differ from the file LiteDB would open:
 /// <list type="bullet">
 /// <item><see cref="Flush"/> puts the file on the disk (<c>fsync</c>). LiteDB 5.0.21 calls it on the data file after a
 /// checkpoint, as it does with its own files, and never on the log; the store calls it on the log after each group
-/// commit, before anyone hears "committed".</item>
+/// commit, before anyone hears "committed". A data file given to a log leaves its flush to that log (last item).</item>
 /// <item>In a log, the page that confirms a transaction reaches the operating system only after every page before it
 /// is on the disk: LiteDB replays a confirmed transaction at start and skips pages of it that are blank, so a power cut
 /// that kept the confirming page and lost another would apply half a transaction. This costs one flush more per

@@ -139,16 +139,7 @@ public sealed class PageFileTests : IDisposable
         using (data)
         using (log)
         {
-            // A committed transaction in the log, then LiteDB's checkpoint: it reads the log, copies the page into the
-            // data file, flushes the data file and empties the log.
-            log.Write(PageOf(1, confirms: true), 0, Page);
-            log.Flush();
-            operations.Clear();
-            _ = ReadPage(log, 0);
-            data.Position = 5 * Page;
-            data.Write(PageOf(1), 0, Page);
-            data.Flush();
-            log.SetLength(0);
+            CommitAndCheckpoint(data, log, dataPage: 5);
 
             // The data page went to the operating system, nothing reached the disk, and the log is still whole there
             // (a killed process or a power cut now finds the old log and replays it onto the data file again).
@@ -177,12 +168,7 @@ public sealed class PageFileTests : IDisposable
         {
             using (log)
             {
-                log.Write(PageOf(1, confirms: true), 0, Page);
-                log.Write(PageOf(2), 0, Page);
-                log.Flush();
-                data.Write(PageOf(1), 0, Page);
-                data.Flush();
-                log.SetLength(0);
+                CommitAndCheckpoint(data, log, dataPage: 0);
                 operations.Clear();
 
                 // A read settles it (LiteDB reads its log only where it wrote since, so this is rare).
@@ -209,11 +195,7 @@ public sealed class PageFileTests : IDisposable
         using (data)
         using (log)
         {
-            log.Write(PageOf(1, confirms: true), 0, Page);
-            log.Flush();
-            data.Write(PageOf(1), 0, Page);
-            data.Flush();
-            log.SetLength(0);
+            CommitAndCheckpoint(data, log, dataPage: 0);
 
             var failing = true;
             data.Operation += operation =>
@@ -258,6 +240,23 @@ public sealed class PageFileTests : IDisposable
         data.Operation += operation => operations.Add("data " + operation);
         log.Operation += operation => operations.Add("log " + operation);
         return (data, log);
+    }
+
+    /// <summary>
+    /// A committed transaction in the log, then LiteDB's checkpoint of it: it reads the log, copies the page into the
+    /// data file at <paramref name="dataPage"/>, flushes the data file and empties the log. Operations before the
+    /// checkpoint are forgotten.
+    /// </summary>
+    private void CommitAndCheckpoint(PageFile data, PageFile log, int dataPage)
+    {
+        log.Write(PageOf(1, confirms: true), 0, Page);
+        log.Flush();
+        operations.Clear();
+        _ = ReadPage(log, 0);
+        data.Position = dataPage * Page;
+        data.Write(PageOf(1), 0, Page);
+        data.Flush();
+        log.SetLength(0);
     }
 
     /// <summary>The file's length as another process sees it.</summary>
