@@ -77,7 +77,9 @@ public sealed class OutboxDispatcher : BackgroundService, IInlineOutbox
         await claiming.WaitAsync(ct);
         try
         {
-            foreach (var chat in (await store.ClaimOutboxAsync(1000, ct)).GroupBy(item => item.ChatKey))
+            // Chats being delivered, or awaited by an inline claim, are left out by the store (not read, not copied).
+            var claimed = await store.ClaimOutboxAsync(1000, chat => running.ContainsKey(chat) || IsAwaitedInline(chat), ct);
+            foreach (var chat in claimed.GroupBy(item => item.ChatKey))
             {
                 var items = chat.ToList();
                 if (!IsAwaitedInline(chat.Key) && running.TryAdd(chat.Key, Task.CompletedTask))

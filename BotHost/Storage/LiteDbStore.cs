@@ -548,7 +548,45 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     public Task<IReadOnlyList<FlowRecord>> ClaimDueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default) =>
         DueFlowsAsync(now, max, ct);
 
-    public Task<IReadOnlyList<OutboxItem>> ClaimOutboxAsync(int max, CancellationToken ct = default) => PendingOutboxAsync(max, ct);
+    /// <summary>
+    /// The pending items of chats not <paramref name="busy"/>. Under load most pending items belong to chats already being
+    /// delivered, and the dispatcher asks after every commit: they are skipped here rather than copied and dropped.
+    /// </summary>
+    public Task<IReadOnlyList<OutboxItem>> ClaimOutboxAsync(int max, Func<string, bool>? busy = null, CancellationToken ct = default)
+    {
+        if (busy is null)
+        {
+            return PendingOutboxAsync(max, ct);
+        }
+
+        ThrowIfDisposed();
+        var result = new List<OutboxItem>();
+        lock (pendingGate)
+        {
+            // Items come in id order and a chat's items often follow each other: ask once per run of one chat.
+            string? lastChat = null;
+            var lastBusy = false;
+            foreach (var item in pending.Values)
+            {
+                if (item.ChatKey != lastChat)
+                {
+                    lastChat = item.ChatKey;
+                    lastBusy = busy(item.ChatKey);
+                }
+
+                if (!lastBusy)
+                {
+                    result.Add(Copy(item));
+                    if (result.Count == max)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<OutboxItem>>(result);
+    }
 
     public Task ReleaseOutboxChatAsync(string chatKey, CancellationToken ct = default) => Task.CompletedTask;
 

@@ -231,7 +231,7 @@ public sealed class PostgresStore : IGroupPayStore, IAsyncDisposable, IDisposabl
         return await ReadOutboxAsync(connection, "SELECT id, data FROM outbox WHERE NOT delivered ORDER BY id LIMIT @n", ct, ("n", max));
     }
 
-    public async Task<IReadOnlyList<OutboxItem>> ClaimOutboxAsync(int max, CancellationToken ct = default)
+    public async Task<IReadOnlyList<OutboxItem>> ClaimOutboxAsync(int max, Func<string, bool>? busy = null, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var chats = new List<string>();
@@ -254,6 +254,12 @@ public sealed class PostgresStore : IGroupPayStore, IAsyncDisposable, IDisposabl
             {
                 chats.Add(reader.GetString(0));
             }
+        }
+
+        // The busy chats' leases were renewed above; their items are being delivered already, so they are not read again.
+        if (busy is not null)
+        {
+            chats.RemoveAll(chat => busy(chat));
         }
 
         if (chats.Count == 0)

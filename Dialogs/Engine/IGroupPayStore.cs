@@ -45,8 +45,10 @@ public interface IGroupPayStore
     /// <summary>
     /// Pending outbox items of the chats this process may deliver now, oldest first. A shared store leases whole chats,
     /// so one chat is delivered by one host at a time and in order; <see cref="ReleaseOutboxChatAsync"/> gives it back.
+    /// Items of chats <paramref name="busy"/> names (this process is delivering them already) are left out; their claims
+    /// are kept.
     /// </summary>
-    Task<IReadOnlyList<OutboxItem>> ClaimOutboxAsync(int max, CancellationToken ct = default);
+    Task<IReadOnlyList<OutboxItem>> ClaimOutboxAsync(int max, Func<string, bool>? busy = null, CancellationToken ct = default);
 
     Task ReleaseOutboxChatAsync(string chatKey, CancellationToken ct = default);
 }

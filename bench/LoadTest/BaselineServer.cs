@@ -34,7 +34,7 @@ public static class BaselineServer
         FileStream? log = null;
 
         app.MapGet("/healthz", () => "ok");
-        app.MapGet("/gc", () => $"{GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}");
+        app.MapGet("/gc", () => $"{GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalAllocatedBytes()}");
         app.MapPost("/api/telegram/webhook", async (HttpRequest request) =>
         {
             var presented = request.Headers["X-Telegram-Bot-Api-Secret-Token"].ToString();

@@ -24,8 +24,11 @@ public sealed record LoadSettings(TimeSpan PerLevel, int MaxRequests, int[] Conn
 /// <summary>What one level (target × connections) measured.</summary>
 public sealed record LevelResult(
     string Target, int Connections, int Requests, int Failed, double Seconds, double[] AckMs, double[] EndToEndMs, int Probes,
-    double PeakRssMb, double RssMb, string Gc, double CpuSeconds, long OpenFlows, long Opened = 0)
+    double PeakRssMb, double RssMb, string Gc, double CpuSeconds, long OpenFlows, long Opened = 0, string Facts = "", long AllocatedBytes = 0)
 {
+    /// <summary>Bytes the server allocated per request during the level (managed heap; a steadier figure than time).</summary>
+    public double AllocatedKbPerRequest => Requests == 0 ? 0 : AllocatedBytes / 1024.0 / Requests;
+
     public double PerSecond => Requests / Seconds;
 }
 
@@ -72,7 +75,10 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         await using var server = await ChildProcess.StartAsync(self, arguments, port, folder, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
         var workload = new Workload(null, seed: 1);
         return await RunLevelsAsync(flush ? "baseline+flush" : "baseline", server, workload, BaselineServer.Secret, null, async client =>
-            (await client.GetStringAsync(server.BaseUrl + "/gc")).Replace(' ', '/'));
+        {
+            var counts = (await client.GetStringAsync(server.BaseUrl + "/gc")).Split(' ');
+            return new ServerCounters(string.Join('/', counts[..3]), long.Parse(counts[3], CultureInfo.InvariantCulture));
+        });
     }
 
     private async Task<List<LevelResult>> RunFullAsync(string root)
@@ -112,16 +118,29 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         output.WriteLine($"starting the host: dotnet {Path.GetRelativePath(root, dll)} (Production, Warning logs, Telegram webhook against a fake Bot API)...");
         await using var host = await ChildProcess.StartAsync("dotnet", [dll], port, folder, environment);
         var workload = new Workload(telegram, seed: 2);
-        return await RunLevelsAsync("full", host, workload, secret, telegram, async client =>
+        async Task<Func<string, string>> MetricsOf(HttpClient client)
         {
             var metrics = await client.GetStringAsync(host.BaseUrl + "/metrics");
-            string Metric(string name) => metrics.Split('\n').FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal))?.Split(' ')[^1] ?? "?";
-            return $"{Metric("dotnet_gc_collections_total{generation=\"0\"}")}/{Metric("dotnet_gc_collections_total{generation=\"1\"}")}/{Metric("dotnet_gc_collections_total{generation=\"2\"}")}";
+            return name => metrics.Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal))?.Split(' ')[^1] ?? "?";
+        }
+
+        static string MiB(string bytes) => double.TryParse(bytes, CultureInfo.InvariantCulture, out var b) ? (b / (1 << 20)).ToString("0", CultureInfo.InvariantCulture) : "?";
+        return await RunLevelsAsync("full", host, workload, secret, telegram, async client =>
+        {
+            var metric = await MetricsOf(client);
+            return new ServerCounters(
+                $"{metric("dotnet_gc_collections_total{generation=\"0\"}")}/{metric("dotnet_gc_collections_total{generation=\"1\"}")}/{metric("dotnet_gc_collections_total{generation=\"2\"}")}",
+                long.Parse(metric("dotnet_gc_allocated_bytes_total"), CultureInfo.InvariantCulture));
+        }, async client =>
+        {
+            var metric = await MetricsOf(client);
+            return $"managed heap {MiB(metric("dotnet_gc_heap_size_bytes"))} MiB ({MiB(metric("dotnet_gc_committed_bytes"))} committed), {metric("dotnet_jit_compiled_methods")} methods JIT-compiled";
         });
     }
 
     private async Task<List<LevelResult>> RunLevelsAsync(
-        string target, ChildProcess server, Workload workload, string secret, FakeTelegram? telegram, Func<HttpClient, Task<string>> gcCounts)
+        string target, ChildProcess server, Workload workload, string secret, FakeTelegram? telegram, Func<HttpClient, Task<ServerCounters>> counters,
+        Func<HttpClient, Task<string>>? facts = null)
     {
         var results = new List<LevelResult>();
         using var probeClient = new HttpClient();
@@ -133,6 +152,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         foreach (var connections in settings.Connections)
         {
             var cpuBefore = server.CpuTime();
+            var before = await counters(probeClient);
             var run = await DriveAsync(server, workload, secret, connections, settings.PerLevel, settings.MaxRequests);
             var cpu = (server.CpuTime() - cpuBefore).TotalSeconds;
             flowsCreated += run.NewFlows;
@@ -158,8 +178,9 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
             }
 
             var (peak, rss) = server.Memory();
+            var after = await counters(probeClient);
             var result = new LevelResult(target, connections, run.Latencies.Length, run.Failed, run.Elapsed.TotalSeconds, run.Latencies,
-                [.. endToEnd], run.Probes.Count, peak, rss, await gcCounts(probeClient), cpu, flowsCreated);
+                [.. endToEnd], run.Probes.Count, peak, rss, after.Gc, cpu, flowsCreated, AllocatedBytes: after.AllocatedBytes - before.AllocatedBytes);
             results.Add(result);
             output.WriteLine($"  {target} @ {connections,2}: {result.PerSecond,8:N0} updates/s, ack p50 {Percentile(result.AckMs, 50):0.00} ms, p99 {Percentile(result.AckMs, 99):0.00} ms, failed {run.Failed}, peak RSS {peak:0} MiB");
         }
@@ -181,13 +202,17 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
             workload.NewFlowsOnly = false;
             await Task.Delay(2000);
             var (peak, rss) = server.Memory();
-            var fill = new LevelResult(target + " (open flows)", 40, 0, 0, 1, [], [], 0, peak, rss, await gcCounts(probeClient), 0, flowsCreated, opened);
+            var fill = new LevelResult(target + " (open flows)", 40, 0, 0, 1, [], [], 0, peak, rss, (await counters(probeClient)).Gc, 0, flowsCreated, opened,
+                facts is null ? "" : await facts(probeClient));
             results.Add(fill);
             output.WriteLine($"  {target}: {opened:N0} flows opened ({flowsCreated:N0} created in the whole run), peak RSS {peak:0} MiB, RSS now {rss:0} MiB");
         }
 
         return results;
     }
+
+    /// <summary>What a server says of its collector: collections by generation ("gen0/gen1/gen2") and bytes allocated so far.</summary>
+    private sealed record ServerCounters(string Gc, long AllocatedBytes);
 
     private sealed record DriveResult(double[] Latencies, int Failed, TimeSpan Elapsed, List<(long Probe, long SentAt)> Probes, long NewFlows);
 
@@ -266,18 +291,18 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
     private static string Table(List<LevelResult> results)
     {
         var text = new StringBuilder();
-        text.AppendLine("| target | conns | requests | updates/s | ack p50 ms | ack p99 ms | ack p99.9 ms | e2e p50 ms | e2e p99 ms | e2e matched | host CPU s | peak RSS MiB | GC gen0/1/2 | flows created |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+        text.AppendLine("| target | conns | requests | updates/s | ack p50 ms | ack p99 ms | ack p99.9 ms | e2e p50 ms | e2e p99 ms | e2e matched | host CPU s | KB allocated / update | peak RSS MiB | GC gen0/1/2 | flows created |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         foreach (var r in results.Where(r => r.Requests > 0))
         {
             var e2e = r.EndToEndMs.Length == 0 ? ("–", "–", "–") : (F(Percentile(r.EndToEndMs, 50)), F(Percentile(r.EndToEndMs, 99)), $"{r.EndToEndMs.Length}/{r.Probes}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Connections} | {r.Requests:N0}{(r.Failed > 0 ? $" ({r.Failed} failed)" : "")} | {r.PerSecond:N0} | {F(Percentile(r.AckMs, 50))} | {F(Percentile(r.AckMs, 99))} | {F(Percentile(r.AckMs, 99.9))} | {e2e.Item1} | {e2e.Item2} | {e2e.Item3} | {r.CpuSeconds:0.0} | {r.PeakRssMb:0} | {r.Gc} | {(r.Target == "full" ? r.OpenFlows.ToString("N0", CultureInfo.InvariantCulture) : "–")} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Connections} | {r.Requests:N0}{(r.Failed > 0 ? $" ({r.Failed} failed)" : "")} | {r.PerSecond:N0} | {F(Percentile(r.AckMs, 50))} | {F(Percentile(r.AckMs, 99))} | {F(Percentile(r.AckMs, 99.9))} | {e2e.Item1} | {e2e.Item2} | {e2e.Item3} | {r.CpuSeconds:0.0} | {r.AllocatedKbPerRequest:0} | {r.PeakRssMb:0} | {r.Gc} | {(r.Target == "full" ? r.OpenFlows.ToString("N0", CultureInfo.InvariantCulture) : "–")} |");
         }
 
         foreach (var r in results.Where(r => r.Requests == 0))
         {
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"Memory with open flows: {r.Opened:N0} flows opened after the mix and never pressed (so open), {r.OpenFlows:N0} flows created in the whole run; host peak RSS {r.PeakRssMb:0} MiB, RSS at the end {r.RssMb:0} MiB, GC gen0/1/2 {r.Gc}.");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Memory with open flows: {r.Opened:N0} flows opened after the mix and never pressed (so open), {r.OpenFlows:N0} flows created in the whole run; host peak RSS {r.PeakRssMb:0} MiB, RSS at the end {r.RssMb:0} MiB, GC gen0/1/2 {r.Gc}{(r.Facts.Length > 0 ? "; " + r.Facts : "")}.");
         }
 
         text.AppendLine();

@@ -189,6 +189,21 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_claim_leaves_out_the_items_of_busy_chats()
+    {
+        const string Other = "test:other";
+        await CommitAsync(NewChat(), outbox: [Text("mine 1"), Text("mine 2")]);
+        await Store.CommitAsync(new TurnCommit("test:turn:other", new ChatRecord { Key = Other }, true, [], [], [], [],
+            [new OutboxItem { ChatKey = Other, Kind = OutboxKind.Text, Text = "theirs", CreatedAt = Now }]));
+
+        Assert.Equal(["theirs"], (await Store.ClaimOutboxAsync(100, busy: chat => chat == ChatKey)).Select(i => i.Text));
+        Assert.Equal(["mine 1", "mine 2"], (await Store.ClaimOutboxAsync(100, busy: chat => chat == Other)).Select(i => i.Text));
+        Assert.Equal(["mine 1"], (await Store.ClaimOutboxAsync(1, busy: chat => chat == Other)).Select(i => i.Text));
+        Assert.Empty(await Store.ClaimOutboxAsync(100, busy: _ => true));
+        Assert.Equal(3, (await Store.ClaimOutboxAsync(100)).Count);
+    }
+
+    [Fact]
     public async Task Card_refs_are_saved_and_replaced()
     {
         Assert.Null(await Store.LoadCardRefAsync(ChatKey, "flow:1"));
