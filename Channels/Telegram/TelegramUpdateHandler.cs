@@ -139,13 +139,15 @@ public sealed class TelegramUpdateHandler(
 
         var chatKey = chats.ChatKeyOf(message.Chat.Id);
         var isAdmin = message.Chat.Type == ChatType.Private;
+        ButtonToken? token = null;
         if (!isAdmin)
         {
-            var token = await store.LoadTokenAsync(query.Data, ct);
+            token = await store.LoadTokenAsync(query.Data, ct);
             isAdmin = await admins.IsAdminAsync(message.Chat.Id, query.From.Id, refresh: token is not null && SensitiveActions.Contains(token.Action), ct);
         }
 
-        var result = await turns(new ButtonInbound(chatKey, DedupeKey(update), ActorOf(query.From) with { IsPlatformAdmin = isAdmin }, query.Data), ct);
+        var press = new ButtonInbound(chatKey, DedupeKey(update), ActorOf(query.From) with { IsPlatformAdmin = isAdmin }, query.Data) { Known = token };
+        var result = await turns(press, ct);
         return new CallbackAnswer(query.Id, result.Duplicate ? null : result.Toast ?? InvalidButton);
     }
 

@@ -16,7 +16,14 @@ public sealed record TextInbound(
     : Inbound(ChatKey, DedupeKey);
 
 /// <summary>A press on a callback button carrying <paramref name="Token"/>.</summary>
-public sealed record ButtonInbound(string ChatKey, string DedupeKey, Actor From, string Token) : Inbound(ChatKey, DedupeKey);
+public sealed record ButtonInbound(string ChatKey, string DedupeKey, Actor From, string Token) : Inbound(ChatKey, DedupeKey)
+{
+    /// <summary>
+    /// The token's record when the adapter has read it already (to decide on an admin check); a token never changes once
+    /// written, so the turn uses it instead of reading it again. Null: the turn reads it.
+    /// </summary>
+    public ButtonToken? Known { get; init; }
+}
 
 /// <summary>A gateway confirmed the payment of an obligation (verified webhook or reconciliation).</summary>
 public sealed record PaymentInbound(string ChatKey, string DedupeKey, string ObligationId, string Provider, string Reference)

@@ -282,7 +282,7 @@ internal sealed class TurnRouter
 
     private static async Task OnButtonAsync(TurnContext context, ButtonInbound inbound)
     {
-        var token = await context.TokenAsync(inbound.Token);
+        var token = inbound.Known is { } known && known.Token == inbound.Token ? known : await context.TokenAsync(inbound.Token);
         var flow = token is null || token.ChatKey != context.Chat.Key ? null : await context.FlowAsync(token.FlowNumber);
         if (token is null || flow is null)
         {
