@@ -123,6 +123,28 @@ public sealed class TurnContext
     public async Task<IReadOnlyList<JournalEntry>> JournalAsync() =>
         [.. await store.JournalAsync(Chat.Key, CancellationToken), .. entries];
 
+    /// <summary>
+    /// Each member's net per currency, this turn's postings included, as the chat keeps them; a chat saved before nets
+    /// were kept has them summed from its journal here, once, and kept from then on.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> BalancesAsync()
+    {
+        if (Chat.BalancesThrough != Chat.LedgerSequence)
+        {
+            var running = new CurrencyNets();
+            foreach (var entry in await JournalAsync())
+            {
+                Ledger.AddTo(running, entry);
+            }
+
+            Chat.Balances = running;
+            Chat.BalancesThrough = Chat.LedgerSequence;
+            ChatChanged = true;
+        }
+
+        return Ledger.Sorted(Chat.Balances);
+    }
+
     public async Task<ButtonToken?> TokenAsync(string token) =>
         tokens.Find(t => t.Token == token) ?? await store.LoadTokenAsync(token, CancellationToken);
 
@@ -232,9 +254,16 @@ public sealed class TurnContext
 
     private void Post(EntryKind kind, Obligation obligation, string? reassignedFrom = null)
     {
+        var netsKept = Chat.BalancesThrough == Chat.LedgerSequence;
         var entry = Ledger.Post(Chat.Key, Chat.LedgerSequence + 1, Chat.LedgerHead, kind, obligation, Now, reassignedFrom);
         Chat.LedgerSequence = entry.Sequence;
         Chat.LedgerHead = entry.Hash;
+        if (netsKept)
+        {
+            Ledger.AddTo(Chat.Balances, entry);
+            Chat.BalancesThrough = entry.Sequence;
+        }
+
         ChatChanged = true;
         entries.Add(entry);
     }

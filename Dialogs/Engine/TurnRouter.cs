@@ -476,7 +476,7 @@ internal sealed class TurnRouter
 
     private static async Task BalanceAsync(TurnContext context)
     {
-        var balances = Ledger.Balances(await context.JournalAsync());
+        var balances = await context.BalancesAsync();
         var lines = new List<string>();
         foreach (var (code, nets) in balances)
         {

@@ -55,23 +55,35 @@ public static class Ledger
     /// <summary>Net per member and currency; positive = is owed. Members whose net is zero are still listed.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Balances(IEnumerable<JournalEntry> entries)
     {
-        var byCurrency = new SortedDictionary<string, SortedDictionary<string, long>>(StringComparer.Ordinal);
+        var running = new CurrencyNets();
         foreach (var entry in entries)
         {
-            if (!byCurrency.TryGetValue(entry.CurrencyCode, out var nets))
-            {
-                byCurrency[entry.CurrencyCode] = nets = new SortedDictionary<string, long>(StringComparer.Ordinal);
-            }
-
-            foreach (var posting in entry.Postings)
-            {
-                nets[posting.Account] = checked(nets.GetValueOrDefault(posting.Account) + posting.Minor);
-            }
+            AddTo(running, entry);
         }
 
-        return byCurrency.ToDictionary(
-            pair => pair.Key, pair => (IReadOnlyDictionary<string, long>)pair.Value, StringComparer.Ordinal);
+        return Sorted(running);
     }
+
+    /// <summary>Adds one entry's postings to running nets, as <see cref="Balances"/> sums them.</summary>
+    public static void AddTo(CurrencyNets running, JournalEntry entry)
+    {
+        if (!running.TryGetValue(entry.CurrencyCode, out var nets))
+        {
+            running[entry.CurrencyCode] = nets = new AccountNets();
+        }
+
+        foreach (var posting in entry.Postings)
+        {
+            nets[posting.Account] = checked(nets.GetValueOrDefault(posting.Account) + posting.Minor);
+        }
+    }
+
+    /// <summary>A copy of running nets in the shape <see cref="Balances"/> returns (currencies and accounts in ordinal order).</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Sorted(CurrencyNets running) =>
+        running.ToDictionary(
+            pair => pair.Key,
+            pair => (IReadOnlyDictionary<string, long>)new SortedDictionary<string, long>(pair.Value, StringComparer.Ordinal),
+            StringComparer.Ordinal);
 
     /// <summary>True when every entry balances, the sequence has no gaps and each hash matches its content and predecessor.</summary>
     public static bool VerifyChain(IReadOnlyList<JournalEntry> entries)
@@ -119,3 +131,9 @@ public static class Ledger
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 }
+
+/// <summary>Each account's net in one currency (positive = is owed), in ordinal order of the accounts.</summary>
+public sealed class AccountNets() : SortedDictionary<string, long>(StringComparer.Ordinal);
+
+/// <summary>Nets per currency code, in ordinal order: what a chat keeps so a balance reads no journal.</summary>
+public sealed class CurrencyNets() : SortedDictionary<string, AccountNets>(StringComparer.Ordinal);

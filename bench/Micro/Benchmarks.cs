@@ -106,11 +106,15 @@ public class RedPacketDraws
 
 /// <summary>
 /// One whole turn through the engine on the LiteDB store, durable commit included: a new split in a fresh chat, and a
-/// /balance in a chat with history. Each invocation uses a new update (and for the split a new chat), as traffic does.
+/// /balance in a chat with history (<see cref="History"/> earlier splits of two debts each, so twice as many ledger
+/// entries). Each invocation uses a new update (and for the split a new chat), as traffic does.
 /// </summary>
 [MemoryDiagnoser]
 public class OneTurn
 {
+    [Params(20, 2_000)]
+    public int History { get; set; }
+
     private static readonly Actor Alice = new("telegram:111", "Alice", "alice");
     private string folder = null!;
     private LiteDbStore store = null!;
@@ -123,9 +127,9 @@ public class OneTurn
         folder = Directory.CreateTempSubdirectory("grouppay-micro-").FullName;
         store = new LiteDbStore(Path.Combine(folder, "turns.db"));
         engine = new DialogEngine(store, TimeProvider.System, new EngineOptions());
-        for (var i = 0; i < 20; i++)
+        for (var i = 0; i < History; i++)
         {
-            engine.HandleAsync(new TextInbound("telegram:-42", $"setup:{i}", Alice, $"/split {10 + i} EUR Lunch @bob @carol", "GroupPayBot")).GetAwaiter().GetResult();
+            engine.HandleAsync(new TextInbound("telegram:-42", $"setup:{i}", Alice, $"/split {10 + i % 90} EUR Lunch @bob @carol", "GroupPayBot")).GetAwaiter().GetResult();
         }
     }
 
