@@ -10,6 +10,19 @@ namespace GroupPay.Tests.Storage;
 public sealed class LiteDbStoreMemoryTests() : LiteDbStoreTests("test:memory")
 {
     [Fact]
+    public void LiteDBs_page_cache_grows_by_segments_of_at_most_250_pages_after_its_first_three()
+    {
+        using var store = new LiteDbStore(DatabasePath);
+
+        Assert.True(LiteDbStore.CacheSegmentsLimited, "LiteDB no longer has the array of cache segment sizes the store limits");
+        var sizes = (int[])typeof(LiteDB.LiteDatabase).Assembly.GetType("LiteDB.Constants")!
+            .GetField("MEMORY_SEGMENT_SIZES", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .GetValue(null)!;
+        Assert.Equal([12, 50, 100], sizes[..3]);
+        Assert.All(sizes[3..], size => Assert.Equal(LiteDbStore.CacheSegmentPages, size));
+    }
+
+    [Fact]
     public async Task Each_load_is_a_private_copy_of_the_last_commit()
     {
         using var store = new LiteDbStore(DatabasePath);
