@@ -312,6 +312,15 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             .Select(d => d["data"].AsString)))
             .OrderBy(e => e.Sequence)];
 
+    /// <summary>A range on the id index from the entry after <paramref name="afterSequence"/> (ids are the chat key, <c>/</c>, the sequence in 12 digits).</summary>
+    public async Task<IReadOnlyList<JournalEntry>> JournalAfterAsync(string chatKey, long afterSequence, CancellationToken ct = default) =>
+        [.. (await ParsedAfterLock<JournalEntry>(() => journal.Find(LiteQuery.IdBetween(JournalId(chatKey, afterSequence + 1), chatKey + "/" + char.MaxValue))
+            .Where(d => d["chat"].AsString == chatKey)
+            .Select(d => d["data"].AsString)))
+            .OrderBy(e => e.Sequence)];
+
+    private static string JournalId(string chatKey, long sequence) => $"{chatKey}/{sequence:D12}";
+
     /// <summary>
     /// Reads records' JSON under the gate and parses it after the gate is released: parsing is most of a range read's
     /// time (a chat's whole journal for /balance), and the writer, which every turn waits for, waits for the gate.
@@ -912,7 +921,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             {
                 docs.Add(new(store.journal, new BsonDocument
                 {
-                    ["_id"] = $"{entry.ChatKey}/{entry.Sequence:D12}",
+                    ["_id"] = JournalId(entry.ChatKey, entry.Sequence),
                     ["chat"] = entry.ChatKey,
                     ["seq"] = entry.Sequence,
                     ["data"] = StoreJson.Write(entry),

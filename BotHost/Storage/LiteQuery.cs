@@ -20,5 +20,8 @@ public static class LiteQuery
     /// Ids that start with <paramref name="prefix"/>: a range on the <c>_id</c> index, exact under the store's ordinal
     /// collation (a LIKE would read <c>_</c> and <c>%</c> in a chat key as wildcards). Callers still check the chat.
     /// </summary>
-    public static BsonExpression IdStartsWith(string prefix) => BsonExpression.Create("_id BETWEEN @0 AND @1", prefix, prefix + char.MaxValue);
+    public static BsonExpression IdStartsWith(string prefix) => IdBetween(prefix, prefix + char.MaxValue);
+
+    /// <summary>Ids from <paramref name="from"/> to <paramref name="to"/>, both included, in the ordinal order of the store's collation.</summary>
+    public static BsonExpression IdBetween(string from, string to) => BsonExpression.Create("_id BETWEEN @0 AND @1", from, to);
 }

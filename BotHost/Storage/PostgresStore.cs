@@ -144,6 +144,9 @@ public sealed class PostgresStore : IGroupPayStore, IAsyncDisposable, IDisposabl
     public Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default) =>
         ListAsync<JournalEntry>("SELECT data FROM journal WHERE chat_key = @c ORDER BY seq", ct, ("c", chatKey));
 
+    public Task<IReadOnlyList<JournalEntry>> JournalAfterAsync(string chatKey, long afterSequence, CancellationToken ct = default) =>
+        ListAsync<JournalEntry>("SELECT data FROM journal WHERE chat_key = @c AND seq > @s ORDER BY seq", ct, ("c", chatKey), ("s", afterSequence));
+
     public Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default) =>
         SingleAsync<ButtonToken>("SELECT data FROM tokens WHERE token = @t", ct, ("t", token));
 

@@ -6,9 +6,9 @@ namespace GroupPay.BotHost.Storage;
 /// <summary>What the invariant auditor found for one chat; <see cref="Problems"/> names each broken invariant.</summary>
 public sealed record ChatAudit(
     string ChatKey, int Entries, string Head, bool ChainVerified, bool NetsBalance, bool HeadMatchesChat,
-    bool EntriesBalance, bool ObligationsAgree, IReadOnlyList<string> Problems, bool KeptNetsAgree = true)
+    bool EntriesBalance, bool ObligationsAgree, IReadOnlyList<string> Problems)
 {
-    public bool Holds => ChainVerified && NetsBalance && HeadMatchesChat && EntriesBalance && ObligationsAgree && KeptNetsAgree;
+    public bool Holds => ChainVerified && NetsBalance && HeadMatchesChat && EntriesBalance && ObligationsAgree;
 }
 
 /// <summary>
@@ -77,23 +77,11 @@ public static class StoreAuditor
             problems.Add("the chat's ledger head is not the journal's last entry");
         }
 
-        // The nets a chat keeps for /balance (when they are kept for its whole journal) must be the journal's.
-        var keptNetsAgree = chat is null || chat.BalancesThrough != chat.LedgerSequence || SameNets(Ledger.Sorted(chat.Balances), Ledger.Balances(journal));
-        if (!keptNetsAgree)
-        {
-            problems.Add("the nets the chat keeps differ from the journal's");
-        }
-
         var before = problems.Count;
         CheckObligations(journal, obligations, problems);
         return new ChatAudit(chatKey, journal.Count, head, chainVerified, netsBalance, headMatches, unbalanced.Count == 0,
-            problems.Count == before, problems, keptNetsAgree);
+            problems.Count == before, problems);
     }
-
-    private static bool SameNets(
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> kept, IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> summed) =>
-        kept.Count == summed.Count && kept.All(currency => summed.TryGetValue(currency.Key, out var nets)
-            && nets.Count == currency.Value.Count && currency.Value.All(net => nets.TryGetValue(net.Key, out var other) && other == net.Value));
 
     private static void CheckObligations(IReadOnlyList<JournalEntry> journal, IReadOnlyList<Obligation> obligations, List<string> problems)
     {

@@ -20,6 +20,9 @@ public interface IGroupPayStore
     Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default);
     Task<IReadOnlyList<Obligation>> ObligationsAsync(string chatKey, int? flowNumber, bool openOnly, CancellationToken ct = default);
     Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default);
+
+    /// <summary>The chat's journal entries after sequence number <paramref name="afterSequence"/>, in order.</summary>
+    Task<IReadOnlyList<JournalEntry>> JournalAfterAsync(string chatKey, long afterSequence, CancellationToken ct = default);
     Task<ButtonToken?> LoadTokenAsync(string token, CancellationToken ct = default);
     Task CommitAsync(TurnCommit commit, CancellationToken ct = default);
 

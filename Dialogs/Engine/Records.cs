@@ -56,15 +56,6 @@ public sealed class ChatRecord
     public int NextObligationNumber { get; set; } = 1;
     public long LedgerSequence { get; set; }
     public string LedgerHead { get; set; } = Ledger.GenesisHash;
-
-    /// <summary>
-    /// Each member's net per currency over the whole journal, as <see cref="Ledger.Balances"/> sums it, kept with each
-    /// posting so /balance reads no journal (a group's journal only grows). Valid while <see cref="BalancesThrough"/>
-    /// equals <see cref="LedgerSequence"/>; a chat saved before nets were kept has 0 there and is summed from its journal
-    /// once.
-    /// </summary>
-    public CurrencyNets Balances { get; set; } = new();
-    public long BalancesThrough { get; set; }
     public long Version { get; set; }
 
     /// <summary>The member's display name as last seen, or the key itself for someone never seen.</summary>

@@ -19,10 +19,12 @@ public sealed class TurnContext
     private readonly List<JournalEntry> entries = [];
     private readonly List<ButtonToken> tokens = [];
     private readonly List<OutboxItem> outbox = [];
+    private readonly LedgerNets nets;
 
-    internal TurnContext(IGroupPayStore store, ChatRecord chat, Actor? actor, DateTimeOffset now, EngineOptions options, CancellationToken ct)
+    internal TurnContext(IGroupPayStore store, ChatRecord chat, Actor? actor, DateTimeOffset now, EngineOptions options, CancellationToken ct, LedgerNets? nets = null)
     {
         this.store = store;
+        this.nets = nets ?? new LedgerNets(1);
         Chat = chat;
         Actor = actor;
         Now = now;
@@ -124,25 +126,26 @@ public sealed class TurnContext
         [.. await store.JournalAsync(Chat.Key, CancellationToken), .. entries];
 
     /// <summary>
-    /// Each member's net per currency, this turn's postings included, as the chat keeps them; a chat saved before nets
-    /// were kept has them summed from its journal here, once, and kept from then on.
+    /// Each member's net per currency, this turn's postings included, summed from the journal. The journal only grows and
+    /// its entries never change, so the sums are remembered (<see cref="LedgerNets"/>) and only the entries after them are
+    /// read: a group's /balance no longer reads its whole history. Nothing of it is stored; the journal stays the record.
     /// </summary>
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> BalancesAsync()
     {
-        if (Chat.BalancesThrough != Chat.LedgerSequence)
+        var (through, running) = nets.Get(Chat.Key);
+        foreach (var entry in await store.JournalAfterAsync(Chat.Key, through, CancellationToken))
         {
-            var running = new CurrencyNets();
-            foreach (var entry in await JournalAsync())
-            {
-                Ledger.AddTo(running, entry);
-            }
-
-            Chat.Balances = running;
-            Chat.BalancesThrough = Chat.LedgerSequence;
-            ChatChanged = true;
+            Ledger.AddTo(running, entry);
+            through = entry.Sequence;
         }
 
-        return Ledger.Sorted(Chat.Balances);
+        nets.Set(Chat.Key, through, running);
+        foreach (var entry in entries)
+        {
+            Ledger.AddTo(running, entry);
+        }
+
+        return Ledger.Sorted(running);
     }
 
     public async Task<ButtonToken?> TokenAsync(string token) =>
@@ -254,16 +257,9 @@ public sealed class TurnContext
 
     private void Post(EntryKind kind, Obligation obligation, string? reassignedFrom = null)
     {
-        var netsKept = Chat.BalancesThrough == Chat.LedgerSequence;
         var entry = Ledger.Post(Chat.Key, Chat.LedgerSequence + 1, Chat.LedgerHead, kind, obligation, Now, reassignedFrom);
         Chat.LedgerSequence = entry.Sequence;
         Chat.LedgerHead = entry.Hash;
-        if (netsKept)
-        {
-            Ledger.AddTo(Chat.Balances, entry);
-            Chat.BalancesThrough = entry.Sequence;
-        }
-
         ChatChanged = true;
         entries.Add(entry);
     }

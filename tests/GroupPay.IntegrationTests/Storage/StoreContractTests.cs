@@ -149,6 +149,10 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.True(Ledger.VerifyChain(journal));
         Assert.Equal(third.Hash, journal[^1].Hash);
         Assert.All(Ledger.Balances(journal).Values, accounts => Assert.Equal(0, accounts.Values.Sum()));
+        Assert.Equal([2L, 3], (await Store.JournalAfterAsync(ChatKey, 1)).Select(e => e.Sequence));
+        Assert.Equal([1L, 2, 3], (await Store.JournalAfterAsync(ChatKey, 0)).Select(e => e.Sequence));
+        Assert.Empty(await Store.JournalAfterAsync(ChatKey, 3));
+        Assert.Empty(await Store.JournalAfterAsync(ChatKey + "-other", 0));
         var again = Ledger.Post(ChatKey, 3, paid.Hash, EntryKind.Cancelled, carol, Now.AddMinutes(3));
         var chatNow = (await Store.LoadChatAsync(ChatKey))!;
         await Assert.ThrowsAsync<ConcurrencyException>(() => Store.CommitAsync(Commit(chatNow, changed: false, entries: [again])));

@@ -5,10 +5,10 @@ using GroupPay.Dialogs.Engine;
 
 namespace GroupPay.Tests.Conversations;
 
-/// <summary>A store that counts the calls made to it by method name and passes each to the real store.</summary>
+/// <summary>A store that notes the calls made to it (method name and arguments) and passes each to the real store.</summary>
 public class CountingStore : DispatchProxy
 {
-    private readonly ConcurrentDictionary<string, int> calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Method, object?[] Args)> calls = new();
     private IGroupPayStore inner = null!;
 
     public static (IGroupPayStore Store, CountingStore Counts) Wrap(IGroupPayStore inner)
@@ -19,12 +19,15 @@ public class CountingStore : DispatchProxy
         return (store, counts);
     }
 
-    public int Of(string method) => calls.GetValueOrDefault(method);
+    public int Of(string method) => calls.Count(call => call.Method == method);
+
+    /// <summary>The arguments of each call of <paramref name="method"/>, in order.</summary>
+    public IReadOnlyList<object?[]> ArgumentsOf(string method) => [.. calls.Where(call => call.Method == method).Select(call => call.Args)];
 
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
         ArgumentNullException.ThrowIfNull(targetMethod);
-        calls.AddOrUpdate(targetMethod.Name, 1, (_, count) => count + 1);
+        calls.Enqueue((targetMethod.Name, args ?? []));
         try
         {
             return targetMethod.Invoke(inner, args);
