@@ -306,11 +306,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             .Where(d => d["chat"].AsString == chatKey && (!openOnly || d["open"].AsBoolean) && (flowNumber is null || d["flow"].AsInt32 == flowNumber))
             .Select(d => d["data"].AsString));
 
-    public async Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default) =>
-        [.. (await ParsedAfterLock<JournalEntry>(() => journal.Find(LiteQuery.IdStartsWith(chatKey + "/"))
-            .Where(d => d["chat"].AsString == chatKey)
-            .Select(d => d["data"].AsString)))
-            .OrderBy(e => e.Sequence)];
+    public Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default) => JournalAfterAsync(chatKey, 0, ct);
 
     /// <summary>A range on the id index from the entry after <paramref name="afterSequence"/> (ids are the chat key, <c>/</c>, the sequence in 12 digits).</summary>
     public async Task<IReadOnlyList<JournalEntry>> JournalAfterAsync(string chatKey, long afterSequence, CancellationToken ct = default) =>
@@ -551,15 +547,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         }
     }
 
-    public Task<IReadOnlyList<OutboxItem>> PendingOutboxAsync(int max, CancellationToken ct = default)
-    {
-        ThrowIfDisposed();
-        lock (pendingGate)
-        {
-            IReadOnlyList<OutboxItem> result = pending.Values.Take(max).Select(Copy).ToList();
-            return Task.FromResult(result);
-        }
-    }
+    public Task<IReadOnlyList<OutboxItem>> PendingOutboxAsync(int max, CancellationToken ct = default) => ClaimOutboxAsync(max, null, ct);
 
     /// <summary>A delivered item is deleted: the outbox holds what is still to be sent (a delete writes less than an update).</summary>
     public Task MarkDeliveredAsync(long outboxId, CancellationToken ct = default) =>
@@ -619,16 +607,12 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         DueFlowsAsync(now, max, ct);
 
     /// <summary>
-    /// The pending items of chats not <paramref name="busy"/>. Under load most pending items belong to chats already being
-    /// delivered, and the dispatcher asks after every commit: they are skipped here rather than copied and dropped.
+    /// The pending items (of chats not <paramref name="busy"/>), oldest first, as copies. Under load most pending items
+    /// belong to chats already being delivered, and the dispatcher asks after every commit: they are skipped here rather
+    /// than copied and dropped.
     /// </summary>
     public Task<IReadOnlyList<OutboxItem>> ClaimOutboxAsync(int max, Func<string, bool>? busy = null, CancellationToken ct = default)
     {
-        if (busy is null)
-        {
-            return PendingOutboxAsync(max, ct);
-        }
-
         ThrowIfDisposed();
         var result = new List<OutboxItem>();
         lock (pendingGate)
@@ -638,7 +622,12 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             var lastBusy = false;
             foreach (var item in pending.Values)
             {
-                if (item.ChatKey != lastChat)
+                if (result.Count >= max)
+                {
+                    break;
+                }
+
+                if (busy is not null && item.ChatKey != lastChat)
                 {
                     lastChat = item.ChatKey;
                     lastBusy = busy(item.ChatKey);
@@ -647,10 +636,6 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 if (!lastBusy)
                 {
                     result.Add(Copy(item));
-                    if (result.Count == max)
-                    {
-                        break;
-                    }
                 }
             }
         }

@@ -141,8 +141,7 @@ public sealed class PostgresStore : IGroupPayStore, IAsyncDisposable, IDisposabl
             """,
             ct, ("c", chatKey), ("openOnly", openOnly), ("flow", (object?)flowNumber ?? DBNull.Value));
 
-    public Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default) =>
-        ListAsync<JournalEntry>("SELECT data FROM journal WHERE chat_key = @c ORDER BY seq", ct, ("c", chatKey));
+    public Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default) => JournalAfterAsync(chatKey, 0, ct);
 
     public Task<IReadOnlyList<JournalEntry>> JournalAfterAsync(string chatKey, long afterSequence, CancellationToken ct = default) =>
         ListAsync<JournalEntry>("SELECT data FROM journal WHERE chat_key = @c AND seq > @s ORDER BY seq", ct, ("c", chatKey), ("s", afterSequence));

@@ -115,7 +115,7 @@ public sealed class DialogEngine
             ButtonInbound button => button.From,
             _ => null,
         };
-        var context = new TurnContext(store, chat, actor, time.GetUtcNow(), options, ct, nets);
+        var context = new TurnContext(store, chat, actor, time.GetUtcNow(), options, nets, ct);
         if (chat.Version == 0)
         {
             context.ChatChanged = true;

@@ -21,10 +21,10 @@ public sealed class TurnContext
     private readonly List<OutboxItem> outbox = [];
     private readonly LedgerNets nets;
 
-    internal TurnContext(IGroupPayStore store, ChatRecord chat, Actor? actor, DateTimeOffset now, EngineOptions options, CancellationToken ct, LedgerNets? nets = null)
+    internal TurnContext(IGroupPayStore store, ChatRecord chat, Actor? actor, DateTimeOffset now, EngineOptions options, LedgerNets nets, CancellationToken ct)
     {
         this.store = store;
-        this.nets = nets ?? new LedgerNets(1);
+        this.nets = nets;
         Chat = chat;
         Actor = actor;
         Now = now;
@@ -139,13 +139,18 @@ public sealed class TurnContext
             through = entry.Sequence;
         }
 
+        // Held from here on and only read: this turn's own entries (not committed yet) go into a copy.
         nets.Set(Chat.Key, through, running);
-        foreach (var entry in entries)
+        if (entries.Count > 0)
         {
-            Ledger.AddTo(running, entry);
+            running = running.Copy();
+            foreach (var entry in entries)
+            {
+                Ledger.AddTo(running, entry);
+            }
         }
 
-        return Ledger.Sorted(running);
+        return Ledger.View(running);
     }
 
     public async Task<ButtonToken?> TokenAsync(string token) =>

@@ -61,7 +61,7 @@ public static class Ledger
             AddTo(running, entry);
         }
 
-        return Sorted(running);
+        return View(running);
     }
 
     /// <summary>Adds one entry's postings to running nets, as <see cref="Balances"/> sums them.</summary>
@@ -78,12 +78,9 @@ public static class Ledger
         }
     }
 
-    /// <summary>A copy of running nets in the shape <see cref="Balances"/> returns (currencies and accounts in ordinal order).</summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Sorted(CurrencyNets running) =>
-        running.ToDictionary(
-            pair => pair.Key,
-            pair => (IReadOnlyDictionary<string, long>)new SortedDictionary<string, long>(pair.Value, StringComparer.Ordinal),
-            StringComparer.Ordinal);
+    /// <summary>Running nets in the shape <see cref="Balances"/> returns (currencies and accounts in ordinal order); not copied.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> View(CurrencyNets running) =>
+        running.ToDictionary(pair => pair.Key, pair => (IReadOnlyDictionary<string, long>)pair.Value, StringComparer.Ordinal);
 
     /// <summary>True when every entry balances, the sequence has no gaps and each hash matches its content and predecessor.</summary>
     public static bool VerifyChain(IReadOnlyList<JournalEntry> entries)
@@ -135,5 +132,23 @@ public static class Ledger
 /// <summary>Each account's net in one currency (positive = is owed), in ordinal order of the accounts.</summary>
 public sealed class AccountNets() : SortedDictionary<string, long>(StringComparer.Ordinal);
 
-/// <summary>Nets per currency code, in ordinal order: what a chat keeps so a balance reads no journal.</summary>
-public sealed class CurrencyNets() : SortedDictionary<string, AccountNets>(StringComparer.Ordinal);
+/// <summary>Nets per currency code, in ordinal order.</summary>
+public sealed class CurrencyNets() : SortedDictionary<string, AccountNets>(StringComparer.Ordinal)
+{
+    public CurrencyNets Copy()
+    {
+        var copy = new CurrencyNets();
+        foreach (var (currency, accounts) in this)
+        {
+            var accountsCopy = new AccountNets();
+            foreach (var (account, net) in accounts)
+            {
+                accountsCopy[account] = net;
+            }
+
+            copy[currency] = accountsCopy;
+        }
+
+        return copy;
+    }
+}

@@ -1,43 +1,5 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.CodeAnalysis;
 
 namespace GroupPay.BotHost.Storage;
-
-/// <summary>
-/// What a store this process alone writes knows of its records (their versions), so the writer needs no read to check
-/// them. Filled and changed only under the store's lock, after a commit or by a read of the database, so an older read
-/// can never overwrite a newer commit; read without it. Bounded: past its capacity it forgets an arbitrary quarter of
-/// what it holds, and a forgotten entry is read again.
-/// </summary>
-internal sealed class RecordCache<T>(int capacity)
-    where T : notnull
-{
-    private readonly ConcurrentDictionary<string, T> entries = new(StringComparer.Ordinal);
-
-    public int Count => entries.Count;
-
-    public bool TryGet(string key, [MaybeNullWhen(false)] out T value) => entries.TryGetValue(key, out value);
-
-    /// <summary>Only under the store's lock.</summary>
-    public void Set(string key, T value)
-    {
-        if (entries.Count >= capacity && !entries.ContainsKey(key))
-        {
-            var drop = Math.Max(1, capacity / 4);
-            foreach (var old in entries.Keys)
-            {
-                if (drop-- == 0)
-                {
-                    break;
-                }
-
-                entries.TryRemove(old, out _);
-            }
-        }
-
-        entries[key] = value;
-    }
-}
 
 /// <summary>
 /// Every dedupe key of the store, as a Bloom filter: "no" is exact (the update is new, no read needed), "maybe" is
