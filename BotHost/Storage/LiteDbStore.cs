@@ -298,6 +298,9 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     public async Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default) =>
         await Locked(() => FindById(obligations, id)?["data"].AsString) is { } json ? StoreJson.Read<Obligation>(json) : null;
 
+    public async Task<IReadOnlyList<Obligation>> LoadObligationsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default) =>
+        ids.Count == 0 ? [] : await ParsedAfterLock<Obligation>(() => ids.Select(id => FindById(obligations, id)).OfType<BsonDocument>().Select(d => d["data"].AsString));
+
     public Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default) =>
         Locked(() => Read<Obligation>(obligations.FindOne(LiteQuery.Eq("pay", payToken))));
 

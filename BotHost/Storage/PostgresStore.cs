@@ -129,6 +129,9 @@ public sealed class PostgresStore : IGroupPayStore, IAsyncDisposable, IDisposabl
     public Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default) =>
         SingleAsync<Obligation>("SELECT data FROM obligations WHERE id = @id", ct, ("id", id));
 
+    public async Task<IReadOnlyList<Obligation>> LoadObligationsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default) =>
+        ids.Count == 0 ? [] : await ListAsync<Obligation>("SELECT data FROM obligations WHERE id = ANY(@ids)", ct, ("ids", ids.ToArray()));
+
     public Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default) =>
         SingleAsync<Obligation>("SELECT data FROM obligations WHERE pay_token = @t", ct, ("t", payToken));
 

@@ -27,8 +27,8 @@ public sealed class DialogEngine
     private readonly EngineOptions options;
     private readonly ILogger logger;
     private readonly TurnRouter router;
-    /// <summary>The chats' nets as far as their journals were summed, for /balance (see <see cref="TurnContext.BalancesAsync"/>).</summary>
-    private readonly LedgerNets nets = new(4_096);
+    /// <summary>The chats' journals as far as they were summed, for /balance and /settle (see <see cref="TurnContext.BalancesAsync"/>).</summary>
+    private readonly LedgerSums sums = new(4_096);
 
     public DialogEngine(IGroupPayStore store, TimeProvider time, EngineOptions options, ILogger<DialogEngine>? logger = null)
     {
@@ -115,7 +115,7 @@ public sealed class DialogEngine
             ButtonInbound button => button.From,
             _ => null,
         };
-        var context = new TurnContext(store, chat, actor, time.GetUtcNow(), options, nets, ct);
+        var context = new TurnContext(store, chat, actor, time.GetUtcNow(), options, sums, ct);
         if (chat.Version == 0)
         {
             context.ChatChanged = true;

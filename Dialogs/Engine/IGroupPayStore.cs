@@ -17,6 +17,9 @@ public interface IGroupPayStore
     Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default);
     Task<IReadOnlyList<FlowRecord>> DueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default);
     Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default);
+
+    /// <summary>The obligations with these ids, in one read (ids not found are left out; the order is the store's).</summary>
+    Task<IReadOnlyList<Obligation>> LoadObligationsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default);
     Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default);
     Task<IReadOnlyList<Obligation>> ObligationsAsync(string chatKey, int? flowNumber, bool openOnly, CancellationToken ct = default);
     Task<IReadOnlyList<JournalEntry>> JournalAsync(string chatKey, CancellationToken ct = default);

@@ -19,12 +19,12 @@ public sealed class TurnContext
     private readonly List<JournalEntry> entries = [];
     private readonly List<ButtonToken> tokens = [];
     private readonly List<OutboxItem> outbox = [];
-    private readonly LedgerNets nets;
+    private readonly LedgerSums sums;
 
-    internal TurnContext(IGroupPayStore store, ChatRecord chat, Actor? actor, DateTimeOffset now, EngineOptions options, LedgerNets nets, CancellationToken ct)
+    internal TurnContext(IGroupPayStore store, ChatRecord chat, Actor? actor, DateTimeOffset now, EngineOptions options, LedgerSums sums, CancellationToken ct)
     {
         this.store = store;
-        this.nets = nets;
+        this.sums = sums;
         Chat = chat;
         Actor = actor;
         Now = now;
@@ -104,22 +104,28 @@ public sealed class TurnContext
         return list;
     }
 
-    /// <summary>Every open obligation of the chat, as the store has it, overlaid with this turn's changes.</summary>
+    /// <summary>
+    /// Every open obligation of the chat, as the store has it, overlaid with this turn's changes. Which ones are open is
+    /// read from the journal (<see cref="LedgerSum.Open"/>, only the entries after the remembered sum), and only those
+    /// are loaded, in one read: a group's /settle does not read every obligation it ever had.
+    /// </summary>
     public async Task<IReadOnlyList<Obligation>> OpenObligationsAsync()
     {
-        var stored = await store.ObligationsAsync(Chat.Key, null, openOnly: true, CancellationToken);
-        var result = new Dictionary<string, Obligation>(StringComparer.Ordinal);
-        foreach (var obligation in stored)
+        var sum = await LedgerAsync();
+        var missing = sum.Open.Where(id => !obligations.ContainsKey(id)).ToList();
+        if (missing.Count > 0)
         {
-            result[obligation.Id] = obligations.TryGetValue(obligation.Id, out var mine) ? mine : obligations[obligation.Id] = obligation;
+            foreach (var obligation in await store.LoadObligationsAsync(missing, CancellationToken))
+            {
+                if (obligation.ChatKey == Chat.Key)
+                {
+                    obligations[obligation.Id] = obligation;
+                }
+            }
         }
 
-        foreach (var mine in obligations.Values.Where(o => o.IsOpen))
-        {
-            result[mine.Id] = mine;
-        }
-
-        return result.Values.Where(o => o.IsOpen).OrderBy(o => o.CreatedAt).ThenBy(o => o.Id, StringComparer.Ordinal).ToList();
+        // Loaded ones are open unless this turn closed them; the turn's own new ones are in the map as well.
+        return obligations.Values.Where(o => o.IsOpen).OrderBy(o => o.CreatedAt).ThenBy(o => o.Id, StringComparer.Ordinal).ToList();
     }
 
     public async Task<IReadOnlyList<JournalEntry>> JournalAsync() =>
@@ -127,30 +133,23 @@ public sealed class TurnContext
 
     /// <summary>
     /// Each member's net per currency, this turn's postings included, summed from the journal. The journal only grows and
-    /// its entries never change, so the sums are remembered (<see cref="LedgerNets"/>) and only the entries after them are
+    /// its entries never change, so the sums are remembered (<see cref="LedgerSums"/>) and only the entries after them are
     /// read: a group's /balance no longer reads its whole history. Nothing of it is stored; the journal stays the record.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> BalancesAsync()
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> BalancesAsync() =>
+        (await LedgerAsync()).BalancesWith(entries);
+
+    /// <summary>The chat's committed journal summed to its end: the remembered sum carried on through the entries after it.</summary>
+    private async Task<LedgerSum> LedgerAsync()
     {
-        var (through, running) = nets.Get(Chat.Key);
-        foreach (var entry in await store.JournalAfterAsync(Chat.Key, through, CancellationToken))
+        var held = sums.Get(Chat.Key);
+        var sum = held.With(await store.JournalAfterAsync(Chat.Key, held.Through, CancellationToken));
+        if (sum != held)
         {
-            Ledger.AddTo(running, entry);
-            through = entry.Sequence;
+            sums.Set(Chat.Key, sum);
         }
 
-        // Held from here on and only read: this turn's own entries (not committed yet) go into a copy.
-        nets.Set(Chat.Key, through, running);
-        if (entries.Count > 0)
-        {
-            running = running.Copy();
-            foreach (var entry in entries)
-            {
-                Ledger.AddTo(running, entry);
-            }
-        }
-
-        return Ledger.View(running);
+        return sum;
     }
 
     public async Task<ButtonToken?> TokenAsync(string token) =>

@@ -105,9 +105,11 @@ public class RedPacketDraws
 }
 
 /// <summary>
-/// One whole turn through the engine on the LiteDB store, durable commit included: a new split in a fresh chat, and a
+/// One whole turn through the engine on the LiteDB store, durable commit included: a new split in a fresh chat, a
 /// /balance in a chat with history (<see cref="History"/> earlier splits of two debts each, so twice as many ledger
-/// entries). Each invocation uses a new update (and for the split a new chat), as traffic does.
+/// entries), and a /settle in another chat with as many splits, all netted once by a /settle before (so its history
+/// holds twice <see cref="History"/> closed obligations and the few open ones of the last plan). Each invocation uses
+/// a new update (and for the split a new chat), as traffic does.
 /// </summary>
 [MemoryDiagnoser]
 public class OneTurn
@@ -130,7 +132,10 @@ public class OneTurn
         for (var i = 0; i < History; i++)
         {
             engine.HandleAsync(new TextInbound("telegram:-42", $"setup:{i}", Alice, $"/split {10 + i % 90} EUR Lunch @bob @carol", "GroupPayBot")).GetAwaiter().GetResult();
+            engine.HandleAsync(new TextInbound("telegram:-43", $"setup:settle:{i}", Alice, $"/split {10 + i % 90} EUR Lunch @bob @carol", "GroupPayBot")).GetAwaiter().GetResult();
         }
+
+        engine.HandleAsync(new TextInbound("telegram:-43", "setup:settle", Alice, "/settle", "GroupPayBot")).GetAwaiter().GetResult();
     }
 
     [Benchmark]
@@ -145,6 +150,13 @@ public class OneTurn
     {
         var n = Interlocked.Increment(ref sequence);
         return engine.HandleAsync(new TextInbound("telegram:-42", $"bench:balance:{n}", Alice, "/balance", "GroupPayBot"));
+    }
+
+    [Benchmark]
+    public Task<TurnResult> SettleWithHistory()
+    {
+        var n = Interlocked.Increment(ref sequence);
+        return engine.HandleAsync(new TextInbound("telegram:-43", $"bench:settle:{n}", Alice, "/settle", "GroupPayBot"));
     }
 
     [GlobalCleanup]

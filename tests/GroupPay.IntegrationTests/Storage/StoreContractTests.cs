@@ -129,6 +129,11 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal([bob.Id, carol.Id], (await Store.ObligationsAsync(ChatKey, 1, openOnly: false)).Select(o => o.Id).Order(StringComparer.Ordinal));
         Assert.Equal(3, (await Store.ObligationsAsync(ChatKey, null, openOnly: false)).Count);
         Assert.Equal([dave.Id], (await Store.ObligationsAsync(ChatKey, 2, openOnly: false)).Select(o => o.Id));
+        var byIds = await Store.LoadObligationsAsync([dave.Id, "no-such-obligation", bob.Id]);
+        Assert.Equal([bob.Id, dave.Id], byIds.Select(o => o.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(ObligationState.Paid, byIds.Single(o => o.Id == bob.Id).State);
+        Assert.Equal(StoreJson.Write(dave), StoreJson.Write(byIds.Single(o => o.Id == dave.Id)));
+        Assert.Empty(await Store.LoadObligationsAsync([]));
     }
 
     [Fact]

@@ -1,0 +1,90 @@
+using GroupPay.Dialogs.Engine;
+using GroupPay.Payments;
+
+namespace GroupPay.Tests.Conversations;
+
+/// <summary>
+/// /settle needs the chat's open obligations. Which ones are open is read from the journal (created, and not yet paid,
+/// netted or cancelled), as far as it was not summed before, and only those obligations are loaded: a group's /settle
+/// does not read every obligation it ever had.
+/// </summary>
+public sealed class OpenObligationTests
+{
+    [Fact]
+    public async Task A_settle_loads_the_open_obligations_by_id_and_reads_no_others()
+    {
+        await using var chat = await Conversation.StartAsync("Alice", "Bob", "Carol", "Dave");
+        var (store, counts) = CountingStore.Wrap(chat.Store);
+        var engine = new DialogEngine(store, chat.Clock, chat.Options, chat.Log);
+        await PlayAsync(chat);
+        await SendAsync(engine, chat, "/balance", "early");
+        await chat.PayAsync("Carol", 1);
+        await chat.SendAsync("Zed", "hello, I am @zed");
+        var openBefore = await chat.Store.ObligationsAsync(chat.ChatKey, null, openOnly: true);
+        var netsBefore = await chat.NetsAsync();
+
+        var reply = await SendAsync(engine, chat, "/settle", "settle");
+
+        Assert.Equal(0, counts.Of(nameof(IGroupPayStore.ObligationsAsync)));
+        var loaded = Assert.Single(counts.ArgumentsOf(nameof(IGroupPayStore.LoadObligationsAsync)));
+        Assert.Equal(openBefore.Select(o => o.Id).Order(StringComparer.Ordinal), ((IReadOnlyCollection<string>)loaded[0]!).Order(StringComparer.Ordinal));
+        var eurBefore = openBefore.Where(o => o.CurrencyCode == "EUR").ToList();
+        Assert.Contains($"{eurBefore.Count} open EUR debts are netted", reply);
+        Assert.All(eurBefore, o => Assert.False(Assert.IsType<Obligation>(chat.Store.LoadObligationAsync(o.Id).Result).IsOpen));
+        Assert.Single(await chat.Store.ObligationsAsync(chat.ChatKey, null, openOnly: true), o => o.CurrencyCode == "USD");
+        Assert.Equal(netsBefore, await chat.NetsAsync());
+    }
+
+    [Fact]
+    public async Task The_journal_says_which_obligations_are_open_as_the_store_has_them_summed_whole_or_in_steps()
+    {
+        await using var chat = await Conversation.StartAsync("Alice", "Bob", "Carol", "Dave");
+        var steps = new List<LedgerSum>();
+        var sum = LedgerSum.Empty;
+        async Task StepAsync()
+        {
+            sum = sum.With(await chat.Store.JournalAfterAsync(chat.ChatKey, sum.Through));
+            Assert.Equal(
+                (await chat.Store.ObligationsAsync(chat.ChatKey, null, openOnly: true)).Select(o => o.Id).Order(StringComparer.Ordinal),
+                sum.Open.Order(StringComparer.Ordinal));
+            steps.Add(sum);
+        }
+
+        await PlayAsync(chat);
+        await StepAsync();
+        await chat.PayAsync("Carol", 1);
+        await StepAsync();
+        await chat.SendAsync("Zed", "hello");
+        await StepAsync();
+        await chat.SendAsync("Alice", "/settle");
+        await StepAsync();
+        await chat.SendAsync("Bob", "/split 12 EUR Cake @carol");
+        await chat.PressAsync("Bob", 6, "Cancel");
+        Assert.Contains("✖", chat.CardText(6));
+        await StepAsync();
+
+        var whole = LedgerSum.Empty.With(await chat.Store.JournalAsync(chat.ChatKey));
+        Assert.Equal(whole.Open.Order(StringComparer.Ordinal), sum.Open.Order(StringComparer.Ordinal));
+        Assert.Equal(Ledger.Balances(await chat.Store.JournalAsync(chat.ChatKey)), sum.Balances());
+        Assert.Equal(5, steps.Select(s => s.Through).Distinct().Count());
+        Assert.Equal(0, LedgerSum.Empty.Through);
+        Assert.Empty(LedgerSum.Empty.Open);
+    }
+
+    /// <summary>Debts in two currencies, one paid, and one of a member named before the bot saw him.</summary>
+    private static async Task PlayAsync(Conversation chat)
+    {
+        await chat.SendAsync("Alice", "/split 60 EUR Dinner @bob @carol @dave");
+        await chat.PayAsync("Bob", 1);
+        await chat.SendAsync("Bob", "/split 30 USD Taxi @carol");
+        await chat.SendAsync("Dave", "/split 40 EUR Lunch @zed");
+        await chat.SendAsync("Dave", "/pay @carol 7.25 EUR Coffee");
+    }
+
+    private static async Task<string> SendAsync(DialogEngine engine, Conversation chat, string text, string name)
+    {
+        var result = await engine.HandleAsync(new TextInbound(chat.ChatKey, $"msg:open:{name}", Conversation.ActorOf("Alice"), text, "GroupPayBot"));
+        await chat.RecordAsync(result);
+        return string.Join("\n", result.Outbox.Select(item => item.Card?.Text ?? item.Text));
+    }
+}
