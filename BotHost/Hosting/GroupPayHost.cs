@@ -120,6 +120,8 @@ public static class GroupPayHost
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddSingleton<IInlineOutbox>(services => services.GetRequiredService<OutboxDispatcher>());
         builder.Services.AddHostedService<DueScheduler>();
+        builder.Services.AddSingleton<DedupeRetention>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<DedupeRetention>());
         return builder;
     }
 

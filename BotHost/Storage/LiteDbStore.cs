@@ -279,6 +279,49 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         return dedupeFilter.MightContain(dedupeKey) ? Locked(() => IsStored(dedupeKey)) : Task.FromResult(false);
     }
 
+    /// <summary>How many dedupe keys one step of <see cref="ForgetProcessedAsync"/> looks at (tests make it small).</summary>
+    internal int ForgetBatch { get; init; } = 2_000;
+
+    /// <summary>
+    /// Walks the dedupe keys in steps of <see cref="ForgetBatch"/> along the id index (one short read under the gate
+    /// each, no index on the time: that would be written by every turn) and deletes the old ones of each step as one
+    /// piece of a group commit. The filter keeps answering "maybe" for a forgotten key, which the read then answers.
+    /// </summary>
+    public async Task<int> ForgetProcessedAsync(DateTimeOffset before, CancellationToken ct = default)
+    {
+        ThrowIfDisposed();
+        var cutoff = before.UtcTicks;
+        var forgotten = 0;
+        BsonValue after = BsonValue.MinValue;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var (old, last, seen) = await Locked(() =>
+            {
+                var step = dedupe.Find(Query.GT("_id", after), limit: ForgetBatch).ToList();
+                return (step.Where(d => d["at"].AsInt64 < cutoff).Select(d => d["_id"]).ToList(), step.Count > 0 ? step[^1]["_id"] : after, step.Count);
+            });
+            if (old.Count > 0)
+            {
+                await Write(new SimpleWrite($"dedupe/forget/{old[0].AsString}", () =>
+                {
+                    foreach (var id in old)
+                    {
+                        dedupe.Delete(id);
+                    }
+                }));
+                forgotten += old.Count;
+            }
+
+            if (seen < ForgetBatch)
+            {
+                return forgotten;
+            }
+
+            after = last;
+        }
+    }
+
     public async Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default) =>
         await Locked(() => ReadVersioned(chatVersions, chats, chatKey)) is { } json ? StoreJson.Read<ChatRecord>(json) : null;
 

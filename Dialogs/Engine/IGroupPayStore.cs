@@ -12,6 +12,12 @@ public sealed class ConcurrencyException(string message) : Exception(message);
 public interface IGroupPayStore
 {
     Task<bool> IsProcessedAsync(string dedupeKey, CancellationToken ct = default);
+
+    /// <summary>
+    /// Forgets the dedupe keys of turns committed before <paramref name="before"/>, so the store does not grow with every
+    /// update for good; an update redelivered after that would run again. Returns how many were forgotten.
+    /// </summary>
+    Task<int> ForgetProcessedAsync(DateTimeOffset before, CancellationToken ct = default);
     Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default);
     Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default);
     Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default);

@@ -4,11 +4,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using GroupPay.BotHost.Hosting;
 using GroupPay.BotHost.Payments;
 using GroupPay.Dialogs.Engine;
 using GroupPay.Payments;
 using GroupPay.Payments.Providers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace GroupPay.IntegrationTests;
 
@@ -46,6 +48,20 @@ public sealed class HostTests
 
     private static async Task<long> PaymentsAsync(TestHost host) =>
         (await host.Store.JournalAsync(ChatKey)).Count(e => e.Kind == EntryKind.PaymentConfirmed);
+
+    [Fact]
+    public async Task The_host_runs_the_dedupe_retention_over_its_store_and_keeps_recent_keys()
+    {
+        await using var host = TestHost.Start();
+        await SplitDinnerAsync(host);
+
+        var retention = host.Services.GetRequiredService<DedupeRetention>();
+        Assert.Contains(retention, host.Services.GetServices<IHostedService>());
+        Assert.Equal(0, await retention.RunOnceAsync(CancellationToken.None));
+        Assert.True(await host.Store.IsProcessedAsync("split"));
+        await host.Turns.HandleAsync(new TextInbound(ChatKey, "split", Member("Alice"), "/split 90 EUR Dinner @bob @carol"));
+        Assert.Equal(2, (await host.Store.LoadChatAsync(ChatKey))!.NextFlowNumber);
+    }
 
     [Fact]
     public async Task Sandbox_webhook_with_a_bad_signature_is_refused_and_changes_nothing()

@@ -258,6 +258,29 @@ public abstract class StoreContractTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Dedupe_keys_of_turns_before_a_point_are_forgotten_and_later_ones_kept()
+    {
+        await CommitAsync(NewChat());
+        await CommitAsync((await Store.LoadChatAsync(ChatKey))!, changed: false);
+        await Task.Delay(50);
+        var between = DateTimeOffset.UtcNow;
+        await Task.Delay(50);
+        await CommitAsync((await Store.LoadChatAsync(ChatKey))!, changed: false);
+
+        Assert.Equal(0, await Store.ForgetProcessedAsync(between.AddHours(-1)));
+        Assert.Equal(2, await Store.ForgetProcessedAsync(between));
+
+        Assert.False(await Store.IsProcessedAsync("test:turn:1"));
+        Assert.False(await Store.IsProcessedAsync("test:turn:2"));
+        Assert.True(await Store.IsProcessedAsync("test:turn:3"));
+        Assert.Equal(0, await Store.ForgetProcessedAsync(between));
+        // A forgotten key is new again: the same update would commit once more (nothing else of the turn is undone).
+        await Store.CommitAsync(Commit((await Store.LoadChatAsync(ChatKey))!, changed: false) with { DedupeKey = "test:turn:1" });
+        Assert.True(await Store.IsProcessedAsync("test:turn:1"));
+        Assert.Equal(1, (await Store.LoadChatAsync(ChatKey))!.Version);
+    }
+
     private static ChatRecord NewChat() => new() { Key = ChatKey };
 
     private static OutboxItem Text(string text) => new() { ChatKey = ChatKey, Kind = OutboxKind.Text, Text = text, CreatedAt = Now };
