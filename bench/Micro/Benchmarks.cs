@@ -107,9 +107,10 @@ public class RedPacketDraws
 /// <summary>
 /// One whole turn through the engine on the LiteDB store, durable commit included: a new split in a fresh chat, a
 /// /balance in a chat with history (<see cref="History"/> earlier splits of two debts each, so twice as many ledger
-/// entries), and a /settle in another chat with as many splits, all netted once by a /settle before (so its history
-/// holds twice <see cref="History"/> closed obligations and the few open ones of the last plan). Each invocation uses
-/// a new update (and for the split a new chat), as traffic does.
+/// entries), and a /settle in another chat with as many splits, all netted once by a /settle before. A /settle nets the
+/// last plan's two debts into two new ones, so that chat's closed obligations grow by two per invocation, to thousands by
+/// the end of a run (the count is printed at the end). Each invocation uses a new update (and for the split a new chat),
+/// as traffic does.
 /// </summary>
 [MemoryDiagnoser]
 public class OneTurn
@@ -162,6 +163,8 @@ public class OneTurn
     [GlobalCleanup]
     public void Cleanup()
     {
+        var obligations = store.ObligationsAsync("telegram:-43", null, openOnly: false).GetAwaiter().GetResult();
+        Console.WriteLine($"// SettleWithHistory's chat: {obligations.Count:N0} obligations, {obligations.Count(o => o.IsOpen)} open");
         store.Dispose();
         Directory.Delete(folder, recursive: true);
     }
