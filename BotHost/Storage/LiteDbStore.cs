@@ -328,6 +328,10 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     public async Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default) =>
         await Locked(() => ReadVersioned(flowVersions, flows, FlowRecord.MakeId(chatKey, number))) is { } json ? StoreJson.Read<FlowRecord>(json) : null;
 
+    public async Task<IReadOnlyList<FlowRecord>> LoadFlowsAsync(string chatKey, IReadOnlyCollection<int> numbers, CancellationToken ct = default) =>
+        numbers.Count == 0 ? [] : await ParsedAfterLock<FlowRecord>(() =>
+            numbers.Select(n => FindById(flows, FlowRecord.MakeId(chatKey, n))).OfType<BsonDocument>().Select(d => d["data"].AsString));
+
     public async Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default) =>
         await ParsedAfterLock<FlowRecord>(() => flows.Find(LiteQuery.IdStartsWith(chatKey + "#"))
             .Where(d => d["chat"].AsString == chatKey && (!openOnly || d["open"].AsBoolean))

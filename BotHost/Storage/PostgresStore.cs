@@ -122,6 +122,10 @@ public sealed class PostgresStore : IGroupPayStore, IAsyncDisposable, IDisposabl
     public Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default) =>
         SingleAsync<FlowRecord>("SELECT data FROM flows WHERE id = @id", ct, ("id", FlowRecord.MakeId(chatKey, number)));
 
+    public async Task<IReadOnlyList<FlowRecord>> LoadFlowsAsync(string chatKey, IReadOnlyCollection<int> numbers, CancellationToken ct = default) =>
+        numbers.Count == 0 ? [] : await ListAsync<FlowRecord>(
+            "SELECT data FROM flows WHERE chat_key = @c AND num = ANY(@n)", ct, ("c", chatKey), ("n", numbers.ToArray()));
+
     public Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default) =>
         ListAsync<FlowRecord>(
             "SELECT data FROM flows WHERE chat_key = @c AND (open OR NOT @openOnly) ORDER BY num DESC LIMIT @n",

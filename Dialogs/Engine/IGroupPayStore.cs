@@ -20,6 +20,9 @@ public interface IGroupPayStore
     Task<int> ForgetProcessedAsync(DateTimeOffset before, CancellationToken ct = default);
     Task<ChatRecord?> LoadChatAsync(string chatKey, CancellationToken ct = default);
     Task<FlowRecord?> LoadFlowAsync(string chatKey, int number, CancellationToken ct = default);
+    /// <summary>The chat's flows with these numbers, in one read (numbers not found are left out; the order is the store's).</summary>
+    Task<IReadOnlyList<FlowRecord>> LoadFlowsAsync(string chatKey, IReadOnlyCollection<int> numbers, CancellationToken ct = default);
+
     Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default);
     Task<IReadOnlyList<FlowRecord>> DueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default);
     Task<Obligation?> LoadObligationAsync(string id, CancellationToken ct = default);

@@ -167,8 +167,37 @@ public sealed class TurnContext
         return result;
     }
 
-    public Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(int count) =>
-        store.RecentFlowsAsync(Chat.Key, count, openOnly: false, CancellationToken);
+    /// <summary>
+    /// The chat's newest flows (up to <paramref name="count"/>, as committed), newest first. Flows are numbered from 1 as
+    /// they are made, so the newest are loaded by number in one read instead of reading every flow of the chat.
+    /// </summary>
+    public async Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(int count)
+    {
+        var newest = Chat.NextFlowNumber - 1;
+        var numbers = Enumerable.Range(0, Math.Max(0, Math.Min(count, newest))).Select(i => newest - i).ToList();
+        return [.. (await store.LoadFlowsAsync(Chat.Key, numbers, CancellationToken)).OrderByDescending(f => f.Number)];
+    }
+
+    /// <summary>
+    /// The chat's newest journal entries that <paramref name="match"/> (up to <paramref name="count"/>, this turn's
+    /// included), newest first. Read from the end in growing windows (256 entries, then four times as many), so a long
+    /// history is read only as far back as the answer needs.
+    /// </summary>
+    public async Task<IReadOnlyList<JournalEntry>> RecentEntriesAsync(Func<JournalEntry, bool> match, int count)
+    {
+        var committed = Chat.LedgerSequence - entries.Count;
+        var mine = entries.Where(match).Reverse().ToList();
+        for (long window = 256; ; window *= 4)
+        {
+            var after = Math.Max(0, committed - window);
+            var tail = await store.JournalAfterAsync(Chat.Key, after, CancellationToken);
+            var found = mine.Concat(tail.Where(match).Reverse()).ToList();
+            if (found.Count >= count || after == 0)
+            {
+                return [.. found.Take(count)];
+            }
+        }
+    }
 
     public FlowRecord NewFlow(FlowKind kind, string initialState, Money amount, string? description)
     {

@@ -512,7 +512,7 @@ internal sealed class TurnRouter
 
         var lines = flows.Select(f => context.Text.Format("history.line", f.Number, context.Text.FlowKindName(f.Kind),
             f.Description ?? "", MoneyFormatter.Format(f.Amount, context.Language), context.Text.StateName(f.State), context.NameOf(f.Creator)));
-        var payments = (await context.JournalAsync()).Where(e => e.Kind == EntryKind.PaymentConfirmed).TakeLast(count).Reverse()
+        var payments = (await context.RecentEntriesAsync(e => e.Kind == EntryKind.PaymentConfirmed, count))
             .Select(e => context.Text.Format("history.payment", e.FlowNumber,
                 context.NameOf(e.Postings.First(p => p.Minor < 0).Account), context.NameOf(e.Postings.First(p => p.Minor > 0).Account),
                 MoneyFormatter.Format(Money.FromMinor(e.Postings.First(p => p.Minor > 0).Minor, Currency.Get(e.CurrencyCode)), context.Language)));

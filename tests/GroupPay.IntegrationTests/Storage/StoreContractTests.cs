@@ -97,6 +97,10 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal([2, 1], (await Store.RecentFlowsAsync(ChatKey, 10, openOnly: false)).Select(f => f.Number));
         Assert.Equal([1], (await Store.RecentFlowsAsync(ChatKey, 10, openOnly: true)).Select(f => f.Number));
         Assert.Equal([2], (await Store.RecentFlowsAsync(ChatKey, 1, openOnly: false)).Select(f => f.Number));
+        Assert.Equal([1, 2], (await Store.LoadFlowsAsync(ChatKey, [2, 7, 1])).Select(f => f.Number).Order());
+        Assert.Equal(StoreJson.Write(one), StoreJson.Write((await Store.LoadFlowsAsync(ChatKey, [1])).Single()));
+        Assert.Empty(await Store.LoadFlowsAsync(ChatKey + "-other", [1, 2]));
+        Assert.Empty(await Store.LoadFlowsAsync(ChatKey, []));
 
         var stale = (await Store.LoadFlowAsync(ChatKey, 1))!;
         loaded.State = "Closed";
