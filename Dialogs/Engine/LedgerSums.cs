@@ -1,3 +1,4 @@
+using System.Globalization;
 using GroupPay.Payments;
 
 namespace GroupPay.Dialogs.Engine;
@@ -32,22 +33,32 @@ public sealed class LedgerSums(int capacity)
 public sealed class LedgerSum
 {
     private readonly CurrencyNets nets;
-    private readonly HashSet<string> open;
 
-    private LedgerSum(long through, CurrencyNets nets, HashSet<string> open)
+    /// <summary>
+    /// The open obligations, held small since thousands of chats are: the number of each id of the form
+    /// <c>{chat}/o{number}</c> (every id the engine makes, <see cref="TurnContext.CreateObligation"/>), sorted, and any
+    /// other id whole.
+    /// </summary>
+    private readonly string? prefix;
+    private readonly int[] openNumbers;
+    private readonly string[] openOthers;
+
+    private LedgerSum(long through, CurrencyNets nets, string? prefix, int[] openNumbers, string[] openOthers)
     {
         Through = through;
         this.nets = nets;
-        this.open = open;
+        this.prefix = prefix;
+        this.openNumbers = openNumbers;
+        this.openOthers = openOthers;
     }
 
     /// <summary>Nothing summed yet.</summary>
-    public static LedgerSum Empty { get; } = new(0, new CurrencyNets(), new HashSet<string>(StringComparer.Ordinal));
+    public static LedgerSum Empty { get; } = new(0, new CurrencyNets(), null, [], []);
 
     public long Through { get; }
 
-    /// <summary>Ids of the obligations open after entry <see cref="Through"/>.</summary>
-    public IReadOnlySet<string> Open => open;
+    /// <summary>Ids of the obligations open after entry <see cref="Through"/> (made on each call).</summary>
+    public IReadOnlyList<string> Open => [.. openNumbers.Select(n => prefix + n.ToString(CultureInfo.InvariantCulture)), .. openOthers];
 
     /// <summary>Each member's net per currency after entry <see cref="Through"/>, in <see cref="Ledger.Balances"/>'s shape.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>> Balances() => Ledger.View(nets);
@@ -78,21 +89,41 @@ public sealed class LedgerSum
         }
 
         var running = nets.Copy();
-        var stillOpen = new HashSet<string>(open, StringComparer.Ordinal);
+        var chatPrefix = prefix ?? newer[0].ChatKey + "/o";
+        var numbers = new HashSet<int>(openNumbers);
+        var others = new HashSet<string>(openOthers, StringComparer.Ordinal);
         foreach (var entry in newer)
         {
             Ledger.AddTo(running, entry);
-            switch (entry.Kind)
+            var opens = entry.Kind == EntryKind.ObligationCreated;
+            if (!opens && entry.Kind is not (EntryKind.PaymentConfirmed or EntryKind.Netted or EntryKind.Cancelled))
             {
-                case EntryKind.ObligationCreated:
-                    stillOpen.Add(entry.ObligationId);
-                    break;
-                case EntryKind.PaymentConfirmed or EntryKind.Netted or EntryKind.Cancelled:
-                    stillOpen.Remove(entry.ObligationId);
-                    break;
+                continue;
+            }
+
+            if (NumberOf(entry.ObligationId, chatPrefix) is { } number)
+            {
+                _ = opens ? numbers.Add(number) : numbers.Remove(number);
+            }
+            else
+            {
+                _ = opens ? others.Add(entry.ObligationId) : others.Remove(entry.ObligationId);
             }
         }
 
-        return new LedgerSum(newer[^1].Sequence, running, stillOpen);
+        var sorted = numbers.ToArray();
+        Array.Sort(sorted);
+        return new LedgerSum(newer[^1].Sequence, running, chatPrefix, sorted, [.. others]);
+    }
+
+    /// <summary>The number of an id <c>{prefix}{number}</c> written as the engine writes it (no sign, no leading zero), or null.</summary>
+    private static int? NumberOf(string id, string prefix)
+    {
+        if (!id.StartsWith(prefix, StringComparison.Ordinal) || id.Length == prefix.Length || id[prefix.Length] == '0')
+        {
+            return null;
+        }
+
+        return int.TryParse(id.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
     }
 }

@@ -71,6 +71,43 @@ public sealed class OpenObligationTests
         Assert.Empty(LedgerSum.Empty.Open);
     }
 
+    [Fact]
+    public void Obligation_ids_of_another_form_than_the_engine_makes_are_kept_whole()
+    {
+        var at = new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+        var made = Obligation("test:chat-1/o7");
+        var imported = Obligation("imported-42");
+        var padded = Obligation("test:chat-1/o07");
+        var other = Obligation("test:chat-10/o3");
+        var entries = new List<JournalEntry>();
+        var head = Ledger.GenesisHash;
+        void Post(EntryKind kind, Obligation obligation)
+        {
+            entries.Add(Ledger.Post("test:chat-1", entries.Count + 1, head, kind, obligation, at, kind == EntryKind.Reassigned ? "@zed" : null));
+            head = entries[^1].Hash;
+        }
+
+        Post(EntryKind.ObligationCreated, made);
+        Post(EntryKind.ObligationCreated, imported);
+        Post(EntryKind.ObligationCreated, padded);
+        Post(EntryKind.ObligationCreated, other);
+        var first = LedgerSum.Empty.With(entries);
+        Post(EntryKind.PaymentConfirmed, made);
+        Post(EntryKind.Reassigned, padded);
+        Post(EntryKind.Netted, other);
+        var second = first.With(entries[4..]);
+
+        Assert.Equal(["imported-42", "test:chat-1/o07", "test:chat-1/o7", "test:chat-10/o3"], first.Open.Order(StringComparer.Ordinal));
+        Assert.Equal(["imported-42", "test:chat-1/o07"], second.Open.Order(StringComparer.Ordinal));
+        Assert.Equal(4, first.Open.Count);
+    }
+
+    private static Obligation Obligation(string id) => new()
+    {
+        Id = id, ChatKey = "test:chat-1", FlowNumber = 1, Debtor = "test:bob", Creditor = "test:alice", Minor = 500, CurrencyCode = "EUR",
+        Reason = "Tea", PayToken = "pay-" + id,
+    };
+
     /// <summary>Debts in two currencies, one paid, and one of a member named before the bot saw him.</summary>
     private static async Task PlayAsync(Conversation chat)
     {
