@@ -330,7 +330,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
     public async Task<IReadOnlyList<FlowRecord>> LoadFlowsAsync(string chatKey, IReadOnlyCollection<int> numbers, CancellationToken ct = default) =>
         numbers.Count == 0 ? [] : await ParsedAfterLock<FlowRecord>(() =>
-            numbers.Select(n => FindById(flows, FlowRecord.MakeId(chatKey, n))).OfType<BsonDocument>().Select(d => d["data"].AsString));
+            flows.Find(LiteQuery.IdIn(numbers.Select(n => FlowRecord.MakeId(chatKey, n)))).Select(d => d["data"].AsString));
 
     public async Task<IReadOnlyList<FlowRecord>> RecentFlowsAsync(string chatKey, int count, bool openOnly, CancellationToken ct = default) =>
         await ParsedAfterLock<FlowRecord>(() => flows.Find(LiteQuery.IdStartsWith(chatKey + "#"))
@@ -346,7 +346,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         await Locked(() => FindById(obligations, id)?["data"].AsString) is { } json ? StoreJson.Read<Obligation>(json) : null;
 
     public async Task<IReadOnlyList<Obligation>> LoadObligationsAsync(IReadOnlyCollection<string> ids, CancellationToken ct = default) =>
-        ids.Count == 0 ? [] : await ParsedAfterLock<Obligation>(() => ids.Select(id => FindById(obligations, id)).OfType<BsonDocument>().Select(d => d["data"].AsString));
+        ids.Count == 0 ? [] : await ParsedAfterLock<Obligation>(() => obligations.Find(LiteQuery.IdIn(ids)).Select(d => d["data"].AsString));
 
     public Task<Obligation?> FindObligationByPayTokenAsync(string payToken, CancellationToken ct = default) =>
         Locked(() => Read<Obligation>(obligations.FindOne(LiteQuery.Eq("pay", payToken))));

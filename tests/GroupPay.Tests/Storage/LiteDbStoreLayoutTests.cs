@@ -32,6 +32,12 @@ public sealed class LiteDbStoreLayoutTests() : LiteDbStoreTests("test:layout")
         Assert.Equal("_id", plan["index"]["name"].AsString);
         Assert.DoesNotContain("FULL", plan["index"]["mode"].AsString, StringComparison.Ordinal);
         Assert.Equal(["botframework:a_1#1", "botframework:a_1#2"], flows.Find(query).Select(d => d["_id"].AsString).Order(StringComparer.Ordinal));
+
+        var some = LiteQuery.IdIn(["botframework:a_10#1", "botframework:a_1#2", "botframework:a_1#9"]);
+        var seek = flows.Query().Where(some).GetPlan();
+        Assert.Equal("_id", seek["index"]["name"].AsString);
+        Assert.StartsWith("INDEX SEEK(_id IN", seek["index"]["mode"].AsString, StringComparison.Ordinal);
+        Assert.Equal(["botframework:a_1#2", "botframework:a_10#1"], flows.Find(some).Select(d => d["_id"].AsString).Order(StringComparer.Ordinal));
     }
 
     [Fact]
