@@ -8,61 +8,30 @@ namespace GroupPay.BotHost.Hosting;
 /// undelivered update for 24 hours, Bot Framework and Discord retry for seconds, Stripe redelivers and replays events
 /// for up to 30 days. A payment seen again after that still cannot be counted twice: a closed obligation takes none.
 /// </summary>
-public sealed class DedupeRetention(IGroupPayStore store, TimeProvider time, ILogger<DedupeRetention> logger) : BackgroundService
+public sealed class DedupeRetention(IGroupPayStore store, TimeProvider time, ILogger<DedupeRetention> logger) : PeriodicService(time, logger)
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(35);
-    public static readonly TimeSpan Interval = TimeSpan.FromHours(6);
-    public static readonly TimeSpan FirstPassAfter = TimeSpan.FromMinutes(1);
+    /// <summary>A pass a minute after the start (which has enough to do), then every 6 hours: a host restarted more often still forgets.</summary>
+    public static readonly TimeSpan FirstPass = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan Every = TimeSpan.FromHours(6);
 
     /// <summary>One pass; returns how many keys were forgotten.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var forgotten = await store.ForgetProcessedAsync(time.GetUtcNow() - Retention, ct);
+        var forgotten = await store.ForgetProcessedAsync(Time.GetUtcNow() - Retention, ct);
         if (forgotten > 0)
         {
-            logger.LogInformation("Forgot {Count} dedupe keys older than {Days} days", forgotten, Retention.TotalDays);
+            Logger.LogInformation("Forgot {Count} dedupe keys older than {Days} days", forgotten, Retention.TotalDays);
         }
 
         return forgotten;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        // The first pass a minute after the start (which has enough to do), then every interval: a host restarted more
-        // often than that still forgets.
-        try
-        {
-            await Task.Delay(FirstPassAfter, time, stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => Every;
 
-        using var timer = new PeriodicTimer(Interval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogError(exception, "Forgetting old dedupe keys failed; trying again next pass");
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override TimeSpan FirstPassAfter => FirstPass;
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override string PassName => "Forgetting old dedupe keys";
+
+    protected override Task PassAsync(CancellationToken ct) => RunOnceAsync(ct);
 }

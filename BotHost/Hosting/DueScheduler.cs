@@ -3,36 +3,13 @@ using GroupPay.Dialogs.Engine;
 namespace GroupPay.BotHost.Hosting;
 
 /// <summary>Feeds flows whose persisted due time has come (deadlines, expiries, reminders) to the engine.</summary>
-public sealed class DueScheduler(DialogEngine engine, TimeProvider time, ILogger<DueScheduler> logger) : BackgroundService
+public sealed class DueScheduler(DialogEngine engine, TimeProvider time, ILogger<DueScheduler> logger) : PeriodicService(time, logger)
 {
-    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+    public static readonly TimeSpan Every = TimeSpan.FromSeconds(5);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(Interval, time);
-        do
-        {
-            try
-            {
-                await engine.RunDueAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogError(exception, "Running due flows failed");
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override TimeSpan Interval => Every;
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override string PassName => "Running due flows";
+
+    protected override Task PassAsync(CancellationToken ct) => engine.RunDueAsync(ct);
 }

@@ -11,7 +11,7 @@ namespace GroupPay.BotHost.Payments;
 /// </summary>
 public sealed class PaymentReconciler(
     PaymentProviders providers, IPaymentRecords records, PaymentService payments, IOptions<StripeOptions> options, TimeProvider time,
-    ILogger<PaymentReconciler> logger) : BackgroundService
+    ILogger<PaymentReconciler> logger) : PeriodicService(time, logger)
 {
     public static readonly TimeSpan EventRetention = TimeSpan.FromDays(35);
     private const int BatchSize = 100;
@@ -19,7 +19,7 @@ public sealed class PaymentReconciler(
     /// <summary>One pass over every gateway; returns how many payments it looked at.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
     {
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var looked = 0;
         // The sandbox's payments live in its signed events, not behind an API worth polling; Telegram has no API to ask.
         foreach (var provider in providers.All.Where(p => p.Name != SandboxProvider.ProviderName && !p.Capabilities.PaysInChat))
@@ -33,7 +33,7 @@ public sealed class PaymentReconciler(
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    logger.LogWarning(exception, "Reconciling {Provider} payment {Reference} failed; trying again next pass", provider.Name, attempt.Reference);
+                    Logger.LogWarning(exception, "Reconciling {Provider} payment {Reference} failed; trying again next pass", provider.Name, attempt.Reference);
                 }
             }
         }
@@ -42,32 +42,9 @@ public sealed class PaymentReconciler(
         return looked;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogError(exception, "Payment reconciliation failed");
-            }
-        }
-        while (await WaitAsync(timer, stoppingToken));
-    }
+    protected override TimeSpan Interval => options.Value.ReconcileInterval;
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken ct)
-    {
-        try
-        {
-            return await timer.WaitForNextTickAsync(ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    protected override string PassName => "Payment reconciliation";
+
+    protected override Task PassAsync(CancellationToken ct) => RunOnceAsync(ct);
 }
