@@ -14,11 +14,7 @@ public sealed class HistoryReadTests
     public async Task History_loads_the_newest_flows_by_number_and_reads_the_journal_only_from_its_end()
     {
         await using var chat = await Conversation.StartAsync("Alice", "Bob", "Carol");
-        for (var i = 1; i <= 140; i++)
-        {
-            await chat.SendAsync("Alice", $"/split {10 + i} EUR Lunch {i} @bob @carol");
-        }
-
+        await LunchesAsync(chat, 1);
         await chat.PayAsync("Bob", 139);
         await chat.PayAsync("Carol", 140);
         await chat.PayAsync("Bob", 140);
@@ -40,15 +36,8 @@ public sealed class HistoryReadTests
     [Fact]
     public async Task Payments_further_back_are_found_by_reading_further_back()
     {
-        await using var chat = await Conversation.StartAsync("Alice", "Bob", "Carol");
-        await chat.SendAsync("Alice", "/split 30 EUR Cinema @bob @carol");
-        await chat.PayAsync("Carol", 1);
-        for (var i = 2; i <= 140; i++)
-        {
-            await chat.SendAsync("Alice", $"/split {10 + i} EUR Lunch {i} @bob @carol");
-        }
-
-        var committed = (await chat.Store.LoadChatAsync(chat.ChatKey))!.LedgerSequence;
+        await using var chat = await CinemaPaidByCarolAsync();
+        var committed = await LunchesAsync(chat, 2);
         var (reply, counts) = await HistoryAsync(chat, 5);
 
         Assert.Equal([committed - 256, 0L], counts.ArgumentsOf(nameof(IGroupPayStore.JournalAfterAsync)).Select(args => (long)args[1]!));
@@ -59,15 +48,32 @@ public sealed class HistoryReadTests
     [Fact]
     public async Task A_short_history_lists_what_there_is()
     {
-        await using var chat = await Conversation.StartAsync("Alice", "Bob", "Carol");
-        await chat.SendAsync("Alice", "/split 30 EUR Cinema @bob @carol");
-        await chat.PayAsync("Carol", 1);
+        await using var chat = await CinemaPaidByCarolAsync();
 
         var (reply, counts) = await HistoryAsync(chat, 10);
 
         Assert.Equal([1], (IReadOnlyCollection<int>)Assert.Single(counts.ArgumentsOf(nameof(IGroupPayStore.LoadFlowsAsync)))[1]!);
         Assert.Equal([0L], counts.ArgumentsOf(nameof(IGroupPayStore.JournalAfterAsync)).Select(args => (long)args[1]!));
         await AssertAsExpectedAsync(chat, 10, reply);
+    }
+
+    private static async Task<Conversation> CinemaPaidByCarolAsync()
+    {
+        var chat = await Conversation.StartAsync("Alice", "Bob", "Carol");
+        await chat.SendAsync("Alice", "/split 30 EUR Cinema @bob @carol");
+        await chat.PayAsync("Carol", 1);
+        return chat;
+    }
+
+    /// <summary>Splits #<paramref name="first"/> to #140, two debts each; returns the ledger's last sequence number.</summary>
+    private static async Task<long> LunchesAsync(Conversation chat, int first)
+    {
+        for (var i = first; i <= 140; i++)
+        {
+            await chat.SendAsync("Alice", $"/split {10 + i} EUR Lunch {i} @bob @carol");
+        }
+
+        return (await chat.Store.LoadChatAsync(chat.ChatKey))!.LedgerSequence;
     }
 
     private static async Task<(string Reply, CountingStore Counts)> HistoryAsync(Conversation chat, int count)
