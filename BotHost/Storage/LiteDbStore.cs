@@ -54,6 +54,19 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     private readonly KeyFilter dedupeFilter;
 
     /// <summary>
+    /// No dedupe key is older than this (ticks: the oldest at start, or the store's opening if older; after a forgetting
+    /// pass the oldest it kept, or the pass's start; a turn prepared just before a pass may be a few milliseconds older
+    /// and is then forgotten one pass late), so a pass that could find nothing to forget does not walk the keys at all,
+    /// as every pass does until the first keys age out.
+    /// </summary>
+    private long oldestDedupeTicks = DateTime.UtcNow.Ticks;
+
+    /// <summary>Steps of <see cref="ForgetProcessedAsync"/> read so far (for tests).</summary>
+    internal int ForgetSteps => forgetSteps;
+
+    private int forgetSteps;
+
+    /// <summary>
     /// LiteDB's <c>FindById</c> parses its <c>_id = @0</c> again on every call (a tokenizer and an expression tree per
     /// lookup, ~4 % of what a turn allocated). This one predicate is parsed once and given the id before each use; used
     /// only under the store's gate, so one caller at a time.
@@ -108,6 +121,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
         foreach (var doc in dedupe.FindAll())
         {
             dedupeFilter.Add(doc["_id"].AsString);
+            oldestDedupeTicks = Math.Min(oldestDedupeTicks, doc["at"].AsInt64);
         }
 
         writer = new Thread(WriteLoop) { IsBackground = true, Name = "LiteDB group commit" };
@@ -285,22 +299,34 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
     /// <summary>
     /// Walks the dedupe keys in steps of <see cref="ForgetBatch"/> along the id index (one short read under the gate
     /// each, no index on the time: that would be written by every turn) and deletes the old ones of each step as one
-    /// piece of a group commit. The filter keeps answering "maybe" for a forgotten key, which the read then answers.
+    /// piece of a group commit; does nothing while no key can be old enough (<see cref="oldestDedupeTicks"/>). The
+    /// filter keeps answering "maybe" for a forgotten key, which the read then answers.
     /// </summary>
     public async Task<int> ForgetProcessedAsync(DateTimeOffset before, CancellationToken ct = default)
     {
         ThrowIfDisposed();
         var cutoff = before.UtcTicks;
+        if (Interlocked.Read(ref oldestDedupeTicks) >= cutoff)
+        {
+            return 0;
+        }
+
+        // Keys written from now on are newer than any kept; the oldest kept is found on the way.
+        var oldestKept = DateTime.UtcNow.Ticks;
         var forgotten = 0;
         BsonValue after = BsonValue.MinValue;
         while (true)
         {
             ct.ThrowIfCancellationRequested();
-            var (old, last, seen) = await Locked(() =>
+            var (old, last, seen, oldestInStep) = await Locked(() =>
             {
+                forgetSteps++;
                 var step = dedupe.Find(Query.GT("_id", after), limit: ForgetBatch).ToList();
-                return (step.Where(d => d["at"].AsInt64 < cutoff).Select(d => d["_id"]).ToList(), step.Count > 0 ? step[^1]["_id"] : after, step.Count);
+                var kept = step.Select(d => d["at"].AsInt64).Where(at => at >= cutoff);
+                return (step.Where(d => d["at"].AsInt64 < cutoff).Select(d => d["_id"]).ToList(), step.Count > 0 ? step[^1]["_id"] : after, step.Count,
+                    kept.DefaultIfEmpty(long.MaxValue).Min());
             });
+            oldestKept = Math.Min(oldestKept, oldestInStep);
             if (old.Count > 0)
             {
                 await Write(new SimpleWrite($"dedupe/forget/{old[0].AsString}", () =>
@@ -315,6 +341,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
             if (seen < ForgetBatch)
             {
+                Interlocked.Exchange(ref oldestDedupeTicks, oldestKept);
                 return forgotten;
             }
 

@@ -36,13 +36,19 @@ public sealed class LiteDbDedupeRetentionTests() : LiteDbStoreTests("test:retent
                 kept.Add(await CommitKeyAsync(store, $"key-{letter}"));
             }
 
+            Assert.Equal(0, await store.ForgetProcessedAsync(between.AddHours(-1)));
+            Assert.Equal(0, store.ForgetSteps);
             Assert.Equal(old.Count, await store.ForgetProcessedAsync(between));
+            Assert.Equal(5, store.ForgetSteps);
             await AssertKeysAsync(store);
             Assert.Equal(0, await store.ForgetProcessedAsync(between));
+            Assert.Equal(5, store.ForgetSteps);
         }
 
-        using var restarted = new LiteDbStore(DatabasePath);
+        using var restarted = new LiteDbStore(DatabasePath) { ForgetBatch = 3 };
         await AssertKeysAsync(restarted);
+        Assert.Equal(0, await restarted.ForgetProcessedAsync(between));
+        Assert.Equal(0, restarted.ForgetSteps);
         Assert.Equal(kept.Count, await restarted.ForgetProcessedAsync(DateTimeOffset.UtcNow.AddSeconds(1)));
         Assert.False(await restarted.IsProcessedAsync(kept[0]));
 
