@@ -41,6 +41,22 @@ public sealed class LiteDbStoreLayoutTests() : LiteDbStoreTests("test:layout")
     }
 
     [Fact]
+    public void The_store_checkpoints_every_500_log_pages_in_new_files_and_in_files_made_before()
+    {
+        Directory.CreateDirectory(Folder);
+        using (var db = new LiteDatabase(new ConnectionString { Filename = DatabasePath, Collation = Collation.Binary }))
+        {
+            Assert.Equal(1000, db.CheckpointSize);
+        }
+
+        new LiteDbStore(DatabasePath).Dispose();
+
+        using var reopened = new LiteDatabase(new ConnectionString { Filename = DatabasePath, Collation = Collation.Binary });
+        Assert.Equal(LiteDbStore.CheckpointPages, reopened.CheckpointSize);
+        Assert.Equal(500, LiteDbStore.CheckpointPages);
+    }
+
+    [Fact]
     public async Task Chats_whose_keys_differ_only_in_case_or_share_a_prefix_keep_their_records_apart()
     {
         using var store = new LiteDbStore(DatabasePath);
