@@ -29,12 +29,16 @@ public sealed class PlaygroundPage(IPage page)
 
     public static ILocator Button(ILocator card, string label) => card.GetByTestId("card-button").Filter(new() { HasText = label });
 
-    /// <summary>Presses a callback button and returns the toast it answered with.</summary>
+    /// <summary>
+    /// Presses a callback button and returns the toast it answered with. The toasts on screen are marked first: each
+    /// disappears after 4 s, so counting them and waiting for one more missed the answer when an older toast went
+    /// away in between.
+    /// </summary>
     public async Task<string> PressAsync(ILocator card, string label)
     {
-        var before = await Page.GetByTestId("toast").CountAsync();
+        await Page.EvaluateAsync("() => document.querySelectorAll('[data-testid=toast]').forEach(t => t.dataset.seen = '1')");
         await Button(card, label).ClickAsync();
-        var toast = Page.GetByTestId("toast").Nth(before);
+        var toast = Page.Locator("[data-testid=toast]:not([data-seen])").First;
         await toast.WaitForAsync();
         return await toast.InnerTextAsync();
     }
