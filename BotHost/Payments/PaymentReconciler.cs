@@ -13,7 +13,8 @@ public sealed class PaymentReconciler(
     PaymentProviders providers, IPaymentRecords records, PaymentService payments, IOptions<StripeOptions> options, TimeProvider time,
     ILogger<PaymentReconciler> logger) : PeriodicService(time, logger)
 {
-    public static readonly TimeSpan EventRetention = TimeSpan.FromDays(35);
+    /// <summary>As long as the dedupe keys of turns are kept, for the same reason (<see cref="DedupeRetention"/>).</summary>
+    public static readonly TimeSpan EventRetention = DedupeRetention.Retention;
     private const int BatchSize = 100;
 
     /// <summary>One pass over every gateway; returns how many payments it looked at.</summary>

@@ -332,10 +332,26 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
             var (old, last, seen, oldestInStep) = await Locked(() =>
             {
                 forgetSteps++;
-                var step = dedupe.Find(Query.GT("_id", after), limit: ForgetBatch).ToList();
-                var kept = step.Select(d => d["at"].AsInt64).Where(at => at >= cutoff);
-                return (step.Where(d => d["at"].AsInt64 < cutoff).Select(d => d["_id"]).ToList(), step.Count > 0 ? step[^1]["_id"] : after, step.Count,
-                    kept.DefaultIfEmpty(long.MaxValue).Min());
+                var stepOld = new List<BsonValue>();
+                var stepOldestKept = long.MaxValue;
+                var stepLast = after;
+                var count = 0;
+                foreach (var doc in dedupe.Find(LiteQuery.IdAfter(after), limit: ForgetBatch))
+                {
+                    count++;
+                    stepLast = doc["_id"];
+                    var at = doc["at"].AsInt64;
+                    if (at < cutoff)
+                    {
+                        stepOld.Add(stepLast);
+                    }
+                    else
+                    {
+                        stepOldestKept = Math.Min(stepOldestKept, at);
+                    }
+                }
+
+                return (stepOld, stepLast, count, stepOldestKept);
             });
             oldestKept = Math.Min(oldestKept, oldestInStep);
             if (old.Count > 0)

@@ -28,6 +28,9 @@ public static class LiteQuery
     /// </summary>
     public static BsonExpression IdIn(IEnumerable<string> ids) => BsonExpression.Create("_id IN @0", new BsonArray(ids.Select(id => new BsonValue(id))));
 
+    /// <summary>Ids after <paramref name="id"/>, in the ordinal order of the store's collation (a walk along the id index).</summary>
+    public static BsonExpression IdAfter(BsonValue id) => BsonExpression.Create("_id > @0", id);
+
     /// <summary>Ids from <paramref name="from"/> to <paramref name="to"/>, both included, in the ordinal order of the store's collation.</summary>
     public static BsonExpression IdBetween(string from, string to) => BsonExpression.Create("_id BETWEEN @0 AND @1", from, to);
 }
