@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using LiteDB;
 
 namespace GroupPay.Bench.LoadTest;
@@ -14,12 +15,19 @@ namespace GroupPay.Bench.LoadTest;
 /// With <c>flush</c> each insert is also flushed to the disk before the 200, as the host flushes each group commit
 /// (docs/decisions/0005-flush-the-litedb-log.md): the power-safe form of the same endpoint.
 /// </para>
+/// <para>
+/// With a Bot API address (<c>send</c>) it also sends one message per update after the 200, from a queue drained by a
+/// few senders, as a bot's outbox does (the text is the update's, so the load test's end-to-end probes match): the least
+/// any bot that answers in the chat does per update, on top of the durable write.
+/// </para>
 /// </summary>
 public static class BaselineServer
 {
     public const string Secret = "bench-webhook-secret_0123456789";
 
-    public static async Task RunAsync(int port, string dbPath, bool flush)
+    private const int Senders = 16;
+
+    public static async Task RunAsync(int port, string dbPath, bool flush, string? sendTo = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -32,6 +40,9 @@ public static class BaselineServer
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(Secret));
         var logPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, Path.GetFileNameWithoutExtension(dbPath) + "-log" + Path.GetExtension(dbPath));
         FileStream? log = null;
+        var outbox = Channel.CreateUnbounded<(long Chat, string Text)>();
+        using var botApi = new HttpClient { BaseAddress = sendTo is null ? null : new Uri(sendTo) };
+        var senders = sendTo is null ? [] : Enumerable.Range(0, Senders).Select(_ => Task.Run(() => SendAllAsync(outbox.Reader, botApi))).ToArray();
 
         app.MapGet("/healthz", () => "ok");
         app.MapGet("/gc", () => $"{GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)} {GC.GetTotalAllocatedBytes()}");
@@ -63,8 +74,39 @@ public static class BaselineServer
                 }
             }
 
+            if (sendTo is not null)
+            {
+                outbox.Writer.TryWrite((ChatOf(update.RootElement), TextOf(update.RootElement)));
+            }
+
             return Results.Ok();
         });
         await app.RunAsync();
+        outbox.Writer.Complete();
+        await Task.WhenAll(senders);
     }
+
+    private static async Task SendAllAsync(ChannelReader<(long Chat, string Text)> queue, HttpClient botApi)
+    {
+        await foreach (var (chat, text) in queue.ReadAllAsync())
+        {
+            try
+            {
+                using var response = await botApi.PostAsJsonAsync($"/bot{FakeTelegram.Token}/sendMessage", new { chat_id = chat, text });
+                await response.Content.ReadAsStringAsync();
+            }
+            catch (HttpRequestException)
+            {
+                // The bench's own fake; a lost message shows as an unmatched probe.
+            }
+        }
+    }
+
+    private static long ChatOf(JsonElement update) =>
+        update.TryGetProperty("message", out var message) && message.TryGetProperty("chat", out var chat) ? chat.GetProperty("id").GetInt64()
+        : update.TryGetProperty("callback_query", out var press) && press.TryGetProperty("message", out var pressed) ? pressed.GetProperty("chat").GetProperty("id").GetInt64()
+        : 0;
+
+    private static string TextOf(JsonElement update) =>
+        update.TryGetProperty("message", out var message) && message.TryGetProperty("text", out var text) ? text.GetString() ?? "" : "pressed";
 }

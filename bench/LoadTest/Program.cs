@@ -1,11 +1,14 @@
 using System.Globalization;
 using GroupPay.Bench.LoadTest;
 
-// dotnet run -c Release --project bench/LoadTest [-- --seconds 10 --warmup 15 --max-requests 200000 --connections 1,10,40 --groups 1000]
-// Internal: "baseline-server <port> <db> [flush]" runs the baseline endpoint (the load test starts itself that way).
+// dotnet run -c Release --project bench/LoadTest [-- --seconds 10 --warmup 15 --max-requests 200000 --connections 1,10,40 --groups 1000
+//   --only both|baseline|send|full --fill-flows 10000]
+// Internal: "baseline-server <port> <db> [flush] [send <bot api url>]" runs the baseline endpoint (the load test starts
+// itself that way).
 if (args is ["baseline-server", var portText, var dbPath, .. var rest])
 {
-    await BaselineServer.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), dbPath, flush: rest is ["flush"]);
+    var sendTo = rest.SkipWhile(a => a != "send").Skip(1).FirstOrDefault();
+    await BaselineServer.RunAsync(int.Parse(portText, CultureInfo.InvariantCulture), dbPath, flush: rest.Contains("flush"), sendTo);
     return 0;
 }
 
