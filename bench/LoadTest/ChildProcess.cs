@@ -60,6 +60,23 @@ public sealed class ChildProcess : IAsyncDisposable
         return (Read(status, "VmHWM:"), Read(status, "VmRSS:"));
     }
 
+    /// <summary>
+    /// Starts the peak resident memory (VmHWM) again from the current one (Linux: 5 written to <c>/proc/pid/clear_refs</c>),
+    /// so a later <see cref="Memory"/> gives the peak of what came after. False where that cannot be done.
+    /// </summary>
+    public bool ResetPeakMemory()
+    {
+        try
+        {
+            File.WriteAllText($"/proc/{process.Id}/clear_refs", "5");
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Total CPU time the process used so far (user + system), from /proc.</summary>
     public TimeSpan CpuTime()
     {

@@ -25,7 +25,7 @@ public sealed record LoadSettings(TimeSpan PerLevel, int MaxRequests, int[] Conn
 public sealed record LevelResult(
     string Target, int Connections, int Requests, int Failed, double Seconds, double[] AckMs, double[] EndToEndMs, int Probes,
     double PeakRssMb, double RssMb, string Gc, double CpuSeconds, long OpenFlows, long Opened = 0, string Facts = "", long AllocatedBytes = 0,
-    double LoadCpuSeconds = 0, long BotApiCalls = 0)
+    double LoadCpuSeconds = 0, long BotApiCalls = 0, double FillPeakRssMb = double.NaN)
 {
     /// <summary>Bot API calls the fake Telegram received per update acknowledged during the level.</summary>
     public double CallsPerRequest => Requests == 0 ? 0 : (double)BotApiCalls / Requests;
@@ -216,6 +216,8 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
             // Open flows up to the target (bounded by time), then read the host's memory with that many open.
             output.WriteLine($"  {target}: opening {settings.FillFlows:N0} more flows (new flows only, nobody presses, so all stay open; 40 connections, at most 180 s)...");
             workload.NewFlowsOnly = true;
+            var (runPeak, _) = server.Memory();
+            var peakReset = server.ResetPeakMemory();
             var fillDeadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 180;
             long opened = 0;
             while (opened < settings.FillFlows && Stopwatch.GetTimestamp() < fillDeadline)
@@ -227,11 +229,12 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
 
             workload.NewFlowsOnly = false;
             await Task.Delay(2000);
-            var (peak, rss) = server.Memory();
+            var (fillPeak, rss) = server.Memory();
+            var peak = Math.Max(runPeak, fillPeak);
             var fill = new LevelResult(target + " (open flows)", 40, 0, 0, 1, [], [], 0, peak, rss, (await counters(probeClient)).Gc, 0, flowsCreated, opened,
-                facts is null ? "" : await facts(probeClient));
+                facts is null ? "" : await facts(probeClient), FillPeakRssMb: peakReset ? fillPeak : double.NaN);
             results.Add(fill);
-            output.WriteLine($"  {target}: {opened:N0} flows opened ({flowsCreated:N0} created in the whole run), peak RSS {peak:0} MiB, RSS now {rss:0} MiB");
+            output.WriteLine($"  {target}: {opened:N0} flows opened ({flowsCreated:N0} created in the whole run), peak RSS {peak:0} MiB (since the opening began {fill.FillPeakRssMb:0} MiB), RSS now {rss:0} MiB");
         }
 
         return results;
@@ -328,7 +331,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         foreach (var r in results.Where(r => r.Requests == 0))
         {
             text.AppendLine();
-            text.AppendLine(CultureInfo.InvariantCulture, $"Memory with open flows: {r.Opened:N0} flows opened after the mix and never pressed (so open), {r.OpenFlows:N0} flows created in the whole run; host peak RSS {r.PeakRssMb:0} MiB, RSS at the end {r.RssMb:0} MiB, GC gen0/1/2 {r.Gc}{(r.Facts.Length > 0 ? "; " + r.Facts : "")}.");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Memory with open flows: {r.Opened:N0} flows opened after the mix and never pressed (so open), {r.OpenFlows:N0} flows created in the whole run; host peak RSS {r.PeakRssMb:0} MiB over the whole run, {r.FillPeakRssMb:0} MiB from the start of the opening on (the flows being opened at 40 connections, then held), RSS at the end {r.RssMb:0} MiB, GC gen0/1/2 {r.Gc}{(r.Facts.Length > 0 ? "; " + r.Facts : "")}.");
         }
 
         text.AppendLine();
