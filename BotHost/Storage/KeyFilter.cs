@@ -1,4 +1,3 @@
-
 namespace GroupPay.BotHost.Storage;
 
 /// <summary>

@@ -20,6 +20,7 @@ public sealed class TurnContext
     private readonly List<ButtonToken> tokens = [];
     private readonly List<OutboxItem> outbox = [];
     private readonly LedgerSums sums;
+    private LedgerSum? ledger;
 
     internal TurnContext(IGroupPayStore store, ChatRecord chat, Actor? actor, DateTimeOffset now, EngineOptions options, LedgerSums sums, CancellationToken ct)
     {
@@ -139,8 +140,13 @@ public sealed class TurnContext
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> BalancesAsync() =>
         (await LedgerAsync()).BalancesWith(entries);
 
-    /// <summary>The chat's committed journal summed to its end: the remembered sum carried on through the entries after it.</summary>
-    private async Task<LedgerSum> LedgerAsync()
+    /// <summary>
+    /// The chat's committed journal summed to its end: the remembered sum carried on through the entries after it. Read
+    /// once per turn (the turn holds its chat, so no other commits to the journal meanwhile).
+    /// </summary>
+    private async Task<LedgerSum> LedgerAsync() => ledger ??= await SumLedgerAsync();
+
+    private async Task<LedgerSum> SumLedgerAsync()
     {
         var held = sums.Get(Chat.Key);
         var sum = held.With(await store.JournalAfterAsync(Chat.Key, held.Through, CancellationToken));

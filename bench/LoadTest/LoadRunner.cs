@@ -339,15 +339,12 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         text.AppendLine("|---:|---:|---:|---:|---:|");
         foreach (var full in results.Where(r => r.Target == "full"))
         {
-            string Ratio(string target) =>
-                results.FirstOrDefault(r => r.Target == target && r.Connections == full.Connections) is { } baseline
-                    ? (full.PerSecond / baseline.PerSecond).ToString("0.00", CultureInfo.InvariantCulture)
-                    : "–";
+            double? Rate(string target) => results.FirstOrDefault(r => r.Target == target && r.Connections == full.Connections)?.PerSecond;
+            static string Ratio(double? over, double? under) =>
+                over is { } a && under is { } b ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : "–";
 
-            var ceiling = results.FirstOrDefault(r => r.Target == "baseline+send" && r.Connections == full.Connections);
-            var plain = results.FirstOrDefault(r => r.Target == "baseline" && r.Connections == full.Connections);
-            var ceilingRatio = ceiling is not null && plain is not null ? (ceiling.PerSecond / plain.PerSecond).ToString("0.00", CultureInfo.InvariantCulture) : "–";
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {full.Connections} | {Ratio("baseline")} | {Ratio("baseline+flush")} | {Ratio("baseline+send")} | {ceilingRatio} |");
+            var (mine, plain, flushed, sending) = (full.PerSecond, Rate("baseline"), Rate("baseline+flush"), Rate("baseline+send"));
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {full.Connections} | {Ratio(mine, plain)} | {Ratio(mine, flushed)} | {Ratio(mine, sending)} | {Ratio(sending, plain)} |");
         }
 
         return text.ToString();
