@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace GroupPay.Payments.Settlement;
 
 /// <summary><see cref="From"/> pays <see cref="To"/> <see cref="Minor"/> minor units.</summary>
@@ -88,56 +90,140 @@ public static class DebtSimplifier
             return groups;
         }
 
-        int full = (1 << n) - 1;
-        var sums = new long[full + 1];
-        for (int mask = 1; mask <= full; mask++)
+        // A subset's sum is the sum of its lower half's members plus that of its upper half's, each read from a table
+        // of the half's subsets (2 × 2^(n/2) sums instead of 2^n).
+        var sums = new HalfSums(balances);
+        if (!sums.HasProperZeroSumSubset())
         {
-            int lowest = System.Numerics.BitOperations.TrailingZeroCount(mask);
-            sums[mask] = sums[mask & (mask - 1)] + balances[lowest];
+            // The common case: no group smaller than everyone sums to zero, so everyone is one group (what the search
+            // below finds too, in microseconds instead of 2^n steps).
+            groups.Add(AllIndices(n));
+            return groups;
         }
+
+        int full = (1 << n) - 1;
 
         // best[mask] = most disjoint zero-sum groups mask splits into, counting a trailing group that does not sum to
         // zero as none: remove members one at a time, and each time the remaining set sums to zero a group closes.
-        var best = new byte[full + 1];
-        for (int mask = 1; mask <= full; mask++)
+        var best = ArrayPool<byte>.Shared.Rent(full + 1);
+        try
         {
-            int most = 0;
-            for (int rest = mask; rest != 0; rest &= rest - 1)
+            best[0] = 0;
+            for (int mask = 1; mask <= full; mask++)
             {
-                int without = mask & ~(rest & -rest);
-                if (best[without] > most)
+                // Taking one member out of a set costs at most one group (the one it was in), so every best[mask without
+                // one member] is the largest of them or one less: once one member's is one more than the first's, no
+                // other can beat it.
+                int first = best[mask & (mask - 1)];
+                int most = first;
+                for (int rest = mask & (mask - 1); rest != 0; rest &= rest - 1)
                 {
-                    most = best[without];
+                    if (best[mask & ~(rest & -rest)] > first)
+                    {
+                        most = first + 1;
+                        break;
+                    }
+                }
+
+                best[mask] = (byte)(sums[mask] == 0 ? most + 1 : most);
+            }
+
+            // Walk back from the full set: the zero-sum sets met on the way are nested, their differences are the groups.
+            int walk = full;
+            int lastZeroSum = full;
+            while (walk != 0)
+            {
+                int target = sums[walk] == 0 ? best[walk] - 1 : best[walk];
+                int bit = walk & -walk;
+                while (best[walk & ~bit] != target)
+                {
+                    int higher = walk & ~((bit << 1) - 1);
+                    bit = higher & -higher;
+                }
+
+                walk &= ~bit;
+                if (sums[walk] == 0)
+                {
+                    groups.Add(Indices(lastZeroSum & ~walk));
+                    lastZeroSum = walk;
                 }
             }
-
-            best[mask] = (byte)(sums[mask] == 0 ? most + 1 : most);
         }
-
-        // Walk back from the full set: the zero-sum sets met on the way are nested, their differences are the groups.
-        var current = new List<int>();
-        int walk = full;
-        int lastZeroSum = full;
-        while (walk != 0)
+        finally
         {
-            int target = sums[walk] == 0 ? best[walk] - 1 : best[walk];
-            int bit = walk & -walk;
-            while (best[walk & ~bit] != target)
-            {
-                int higher = walk & ~((bit << 1) - 1);
-                bit = higher & -higher;
-            }
-
-            walk &= ~bit;
-            if (sums[walk] == 0)
-            {
-                groups.Add(Indices(lastZeroSum & ~walk));
-                lastZeroSum = walk;
-            }
+            ArrayPool<byte>.Shared.Return(best);
         }
 
         groups.Sort((a, b) => a[0].CompareTo(b[0]));
         return groups;
+    }
+
+    /// <summary>Sums of subsets of the balances, from the sums of their lower and upper halves' subsets.</summary>
+    private readonly struct HalfSums
+    {
+        private readonly int lowBits;
+        private readonly long[] low;
+        private readonly long[] high;
+
+        public HalfSums(long[] balances)
+        {
+            lowBits = balances.Length / 2;
+            low = SubsetSums(balances.AsSpan(0, lowBits));
+            high = SubsetSums(balances.AsSpan(lowBits));
+        }
+
+        public long this[int mask] => low[mask & ((1 << lowBits) - 1)] + high[mask >> lowBits];
+
+        /// <summary>
+        /// Whether some members, not none and not all, sum to zero. A subset is a pair (lower half's part, upper half's
+        /// part) whose sums cancel; the empty set and the whole set (the balances sum to zero) are two such pairs.
+        /// </summary>
+        public bool HasProperZeroSumSubset()
+        {
+            var sortedHigh = (long[])high.Clone();
+            Array.Sort(sortedHigh);
+            var pairs = 0;
+            foreach (var sum in low)
+            {
+                var at = Array.BinarySearch(sortedHigh, -sum);
+                if (at < 0)
+                {
+                    continue;
+                }
+
+                // Count every upper part with that sum (BinarySearch finds one of them).
+                var from = at;
+                while (from > 0 && sortedHigh[from - 1] == -sum)
+                {
+                    from--;
+                }
+
+                var to = at;
+                while (to + 1 < sortedHigh.Length && sortedHigh[to + 1] == -sum)
+                {
+                    to++;
+                }
+
+                pairs += to - from + 1;
+                if (pairs > 2)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static long[] SubsetSums(ReadOnlySpan<long> balances)
+        {
+            var sums = new long[1 << balances.Length];
+            for (int mask = 1; mask < sums.Length; mask++)
+            {
+                sums[mask] = sums[mask & (mask - 1)] + balances[System.Numerics.BitOperations.TrailingZeroCount(mask)];
+            }
+
+            return sums;
+        }
     }
 
     private static void SettleGreedily(List<string> members, long[] balances, int[] group, List<Transfer> transfers)

@@ -71,21 +71,33 @@ public class SettleUp
     [Params(10, 15, 20)]
     public int Members { get; set; }
 
+    /// <summary>
+    /// False: balances of unrelated amounts, where nobody short of everyone sums to zero (the common case, found without
+    /// the search over subsets). True: the members are two groups that each sum to zero, so the exact search runs.
+    /// </summary>
+    [Params(false, true)]
+    public bool ZeroSumGroups { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         var random = new Random(20);
         nets = [];
-        long sum = 0;
-        for (var i = 0; i < Members - 1; i++)
+        var groups = ZeroSumGroups ? new[] { Members / 2, Members - (Members / 2) } : [Members];
+        var next = 0;
+        foreach (var size in groups)
         {
-            var value = (random.Next(1, 100_000) * 7919L) + i;
-            value = i % 2 == 0 ? value : -value;
-            nets[$"telegram:{1000 + i}"] = value;
-            sum += value;
-        }
+            long sum = 0;
+            for (var i = 0; i < size - 1; i++, next++)
+            {
+                var value = (random.Next(1, 100_000) * 7919L) + next;
+                value = next % 2 == 0 ? value : -value;
+                nets[$"telegram:{1000 + next}"] = value;
+                sum += value;
+            }
 
-        nets[$"telegram:{1000 + Members}"] = -sum;
+            nets[$"telegram:{1000 + next++}"] = -sum;
+        }
     }
 
     [Benchmark]

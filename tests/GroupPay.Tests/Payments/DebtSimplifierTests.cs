@@ -197,6 +197,80 @@ public class DebtSimplifierTests
         Assert.InRange(plan.Transfers.Count, 1, 24);
     }
 
+    [Fact]
+    public void Plans_are_those_of_the_plain_search_over_every_subset()
+    {
+        // The planner skips the search when no group short of everyone sums to zero, and stops each step of it early;
+        // the plans must be exactly those of the plain search (same groups, so the same transfers).
+        var random = new Random(2026);
+        for (int run = 0; run < 400; run++)
+        {
+            int count = random.Next(2, 15);
+            int spread = run % 3 == 0 ? 1_000_000 : run % 3 == 1 ? 50 : 4;
+            var balances = new long[count];
+            for (int i = 0; i < count - 1; i++)
+            {
+                balances[i] = random.Next(1, spread + 1) * (random.Next(2) == 0 ? 1 : -1);
+            }
+
+            balances[count - 1] = -balances.Sum();
+            if (balances[count - 1] == 0)
+            {
+                continue;
+            }
+
+            var names = balances.Select((_, i) => $"m{i:00}").ToArray();
+            var plan = DebtSimplifier.Plan(Nets([.. names.Zip(balances)]));
+
+            var expected = PlainSearchGroups(balances).Select(group => group.Select(i => names[i]).ToHashSet()).ToList();
+            var groupOf = plan.Transfers.Select(t => expected.FindIndex(g => g.Contains(t.From))).ToList();
+            Assert.All(plan.Transfers.Zip(groupOf), tg => Assert.Contains(tg.First.To, expected[tg.Second]));
+            Assert.Equal(balances.Length - expected.Count, plan.Transfers.Count);
+            Assert.Equal(Enumerable.Range(0, expected.Count).ToList(), groupOf.Distinct().Order().ToList());
+        }
+    }
+
+    /// <summary>
+    /// The most disjoint zero-sum groups, by dynamic programming over every subset with the whole table of subset sums and
+    /// no shortcut, walked back the way the planner walks back: the search the planner's shortcuts must agree with.
+    /// </summary>
+    private static List<int[]> PlainSearchGroups(long[] balances)
+    {
+        int n = balances.Length, full = (1 << n) - 1;
+        var sums = new long[full + 1];
+        var best = new int[full + 1];
+        for (int mask = 1; mask <= full; mask++)
+        {
+            sums[mask] = sums[mask & (mask - 1)] + balances[System.Numerics.BitOperations.TrailingZeroCount(mask)];
+            int most = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if ((mask & (1 << i)) != 0)
+                {
+                    most = Math.Max(most, best[mask & ~(1 << i)]);
+                }
+            }
+
+            best[mask] = sums[mask] == 0 ? most + 1 : most;
+        }
+
+        var groups = new List<int[]>();
+        int walk = full, lastZeroSum = full;
+        while (walk != 0)
+        {
+            int target = sums[walk] == 0 ? best[walk] - 1 : best[walk];
+            int bit = Enumerable.Range(0, n).Select(i => 1 << i).First(b => (walk & b) != 0 && best[walk & ~b] == target);
+            walk &= ~bit;
+            if (sums[walk] == 0)
+            {
+                groups.Add([.. Enumerable.Range(0, n).Where(i => ((lastZeroSum & ~walk) & (1 << i)) != 0)]);
+                lastZeroSum = walk;
+            }
+        }
+
+        return groups;
+    }
+
     /// <summary>
     /// The classic search (LeetCode 465): settle the first open balance against each later balance of the
     /// opposite sign in turn, and keep the cheapest. Independent of the zero-sum-group reasoning under test.
