@@ -41,6 +41,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
 {
     private const string WebhookPath = "/api/telegram/webhook";
     private const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+    private const string MemoryTarget = "full, memory store";
 
     public async Task<int> RunAsync()
     {
@@ -62,7 +63,12 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
 
         if (settings.Only is "both" or "full")
         {
-            results.AddRange(await RunFullAsync(root));
+            results.AddRange(await RunFullAsync(root, memoryStore: false));
+        }
+
+        if (settings.Only is "both" or "memory")
+        {
+            results.AddRange(await RunFullAsync(root, memoryStore: true));
         }
 
         output.WriteLine();
@@ -103,12 +109,17 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         });
     }
 
-    private async Task<List<LevelResult>> RunFullAsync(string root)
+    /// <summary>
+    /// The real host as its own process. With <paramref name="memoryStore"/> it is bench/MemoryHost: the same host with its
+    /// turns stored in memory (no LiteDB, no disk), what the turn costs when the store costs next to nothing.
+    /// </summary>
+    private async Task<List<LevelResult>> RunFullAsync(string root, bool memoryStore)
     {
-        var dll = Path.Combine(root, "BotHost", "bin", "Release", "net10.0", "GroupPay.BotHost.dll");
+        var (project, assembly) = memoryStore ? ("bench/MemoryHost", "GroupPay.MemoryHost") : ("BotHost", "GroupPay.BotHost");
+        var dll = Path.Combine(root, project, "bin", "Release", "net10.0", assembly + ".dll");
         if (!File.Exists(dll))
         {
-            throw new FileNotFoundException($"Build the host first: dotnet build BotHost -c Release ({dll} is missing).");
+            throw new FileNotFoundException($"Build it first: dotnet build {project} -c Release ({dll} is missing).");
         }
 
         await using var telegram = await FakeTelegram.StartAsync();
@@ -137,7 +148,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
             ["Telegram__Limits__GroupMax"] = "1000000",
             ["Telegram__Limits__GroupWindow"] = "00:00:01",
         };
-        output.WriteLine($"starting the host: dotnet {Path.GetRelativePath(root, dll)} (Production, Warning logs, Telegram webhook against a fake Bot API)...");
+        output.WriteLine($"starting the host{(memoryStore ? " with its turns stored in memory" : "")}: dotnet {Path.GetRelativePath(root, dll)} (Production, Warning logs, Telegram webhook against a fake Bot API)...");
         await using var host = await ChildProcess.StartAsync("dotnet", [dll], port, folder, environment);
         var workload = new Workload(telegram, seed: 2);
         async Task<Func<string, string>> MetricsOf(HttpClient client)
@@ -147,7 +158,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         }
 
         static string MiB(string bytes) => double.TryParse(bytes, CultureInfo.InvariantCulture, out var b) ? (b / (1 << 20)).ToString("0", CultureInfo.InvariantCulture) : "?";
-        return await RunLevelsAsync("full", host, workload, secret, telegram, async client =>
+        return await RunLevelsAsync(memoryStore ? MemoryTarget : "full", host, workload, secret, telegram, async client =>
         {
             var metric = await MetricsOf(client);
             return new ServerCounters(
@@ -335,16 +346,17 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         }
 
         text.AppendLine();
-        text.AppendLine("| conns | full / baseline (updates/s) | full / baseline+flush (updates/s) | full / baseline+send (updates/s) | baseline+send / baseline (updates/s) |");
-        text.AppendLine("|---:|---:|---:|---:|---:|");
-        foreach (var full in results.Where(r => r.Target == "full"))
+        text.AppendLine("| conns | full / baseline | full / baseline+flush | full / baseline+send | baseline+send / baseline | memory store / baseline | full / memory store |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var connections in results.Where(r => r.Requests > 0 && r.Target is "full" or MemoryTarget).Select(r => r.Connections).Distinct())
         {
-            double? Rate(string target) => results.FirstOrDefault(r => r.Target == target && r.Connections == full.Connections)?.PerSecond;
+            double? Rate(string target) => results.FirstOrDefault(r => r.Requests > 0 && r.Target == target && r.Connections == connections)?.PerSecond;
             static string Ratio(double? over, double? under) =>
                 over is { } a && under is { } b ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : "–";
 
-            var (mine, plain, flushed, sending) = (full.PerSecond, Rate("baseline"), Rate("baseline+flush"), Rate("baseline+send"));
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {full.Connections} | {Ratio(mine, plain)} | {Ratio(mine, flushed)} | {Ratio(mine, sending)} | {Ratio(sending, plain)} |");
+            var (full, plain, flushed, sending, memory) = (Rate("full"), Rate("baseline"), Rate("baseline+flush"), Rate("baseline+send"), Rate(MemoryTarget));
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {connections} | {Ratio(full, plain)} | {Ratio(full, flushed)} | {Ratio(full, sending)} | {Ratio(sending, plain)} | {Ratio(memory, plain)} | {Ratio(full, memory)} |");
         }
 
         return text.ToString();
