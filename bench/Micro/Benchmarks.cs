@@ -72,20 +72,26 @@ public class SettleUp
     public int Members { get; set; }
 
     /// <summary>
-    /// False: balances of unrelated amounts, where nobody short of everyone sums to zero (the common case, found without
-    /// the search over subsets). True: the members are two groups that each sum to zero, so the exact search runs.
+    /// How the members' balances split into zero-sum groups. "one": unrelated amounts, nobody short of everyone sums to
+    /// zero (the common case, found without the search over subsets). "two": two groups that each sum to zero. "pairs":
+    /// members pair off, each pair summing to zero (Members / 2 groups, the search's most levels).
     /// </summary>
-    [Params(false, true)]
-    public bool ZeroSumGroups { get; set; }
+    [Params("one", "two", "pairs")]
+    public string Groups { get; set; } = "one";
 
     [GlobalSetup]
     public void Setup()
     {
         var random = new Random(20);
         nets = [];
-        var groups = ZeroSumGroups ? new[] { Members / 2, Members - (Members / 2) } : [Members];
+        var sizes = Groups switch
+        {
+            "two" => [Members / 2, Members - (Members / 2)],
+            "pairs" => [.. Enumerable.Repeat(2, Members / 2)],
+            _ => new[] { Members },
+        };
         var next = 0;
-        foreach (var size in groups)
+        foreach (var size in sizes)
         {
             long sum = 0;
             for (var i = 0; i < size - 1; i++, next++)
