@@ -42,6 +42,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
     private const string WebhookPath = "/api/telegram/webhook";
     private const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
     private const string MemoryTarget = "full, memory store";
+    private const string MemoryLogTarget = "full, memory store + log";
 
     public async Task<int> RunAsync()
     {
@@ -69,6 +70,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         if (settings.Only is "both" or "memory")
         {
             results.AddRange(await RunFullAsync(root, memoryStore: true));
+            results.AddRange(await RunFullAsync(root, memoryStore: true, turnLog: true));
         }
 
         output.WriteLine();
@@ -111,9 +113,11 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
 
     /// <summary>
     /// The real host as its own process. With <paramref name="memoryStore"/> it is bench/MemoryHost: the same host with its
-    /// turns stored in memory (no LiteDB, no disk), what the turn costs when the store costs next to nothing.
+    /// turns stored in memory (no LiteDB, no disk), what the turn costs when the store costs next to nothing; with
+    /// <paramref name="turnLog"/> that store also appends each commit to a file and flushes it before answering (a group
+    /// commit's append and flush, the least a store holding its state in memory pays to be durable).
     /// </summary>
-    private async Task<List<LevelResult>> RunFullAsync(string root, bool memoryStore)
+    private async Task<List<LevelResult>> RunFullAsync(string root, bool memoryStore, bool turnLog = false)
     {
         var (project, assembly) = memoryStore ? ("bench/MemoryHost", "GroupPay.MemoryHost") : ("BotHost", "GroupPay.BotHost");
         var dll = Path.Combine(root, project, "bin", "Release", "net10.0", assembly + ".dll");
@@ -148,7 +152,12 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
             ["Telegram__Limits__GroupMax"] = "1000000",
             ["Telegram__Limits__GroupWindow"] = "00:00:01",
         };
-        output.WriteLine($"starting the host{(memoryStore ? " with its turns stored in memory" : "")}: dotnet {Path.GetRelativePath(root, dll)} (Production, Warning logs, Telegram webhook against a fake Bot API)...");
+        if (turnLog)
+        {
+            environment["MemoryStore__LogPath"] = Path.Combine("data", "turns.log");
+        }
+
+        output.WriteLine($"starting the host{(turnLog ? " with its turns stored in memory and appended to a flushed log" : memoryStore ? " with its turns stored in memory" : "")}: dotnet {Path.GetRelativePath(root, dll)} (Production, Warning logs, Telegram webhook against a fake Bot API)...");
         await using var host = await ChildProcess.StartAsync("dotnet", [dll], port, folder, environment);
         var workload = new Workload(telegram, seed: 2);
         async Task<Func<string, string>> MetricsOf(HttpClient client)
@@ -158,7 +167,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         }
 
         static string MiB(string bytes) => double.TryParse(bytes, CultureInfo.InvariantCulture, out var b) ? (b / (1 << 20)).ToString("0", CultureInfo.InvariantCulture) : "?";
-        return await RunLevelsAsync(memoryStore ? MemoryTarget : "full", host, workload, secret, telegram, async client =>
+        return await RunLevelsAsync(turnLog ? MemoryLogTarget : memoryStore ? MemoryTarget : "full", host, workload, secret, telegram, async client =>
         {
             var metric = await MetricsOf(client);
             return new ServerCounters(
@@ -346,9 +355,9 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         }
 
         text.AppendLine();
-        text.AppendLine("| conns | full / baseline | full / baseline+flush | full / baseline+send | baseline+send / baseline | memory store / baseline | full / memory store |");
-        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var connections in results.Where(r => r.Requests > 0 && r.Target is "full" or MemoryTarget).Select(r => r.Connections).Distinct())
+        text.AppendLine("| conns | full / baseline | full / baseline+flush | full / baseline+send | baseline+send / baseline | memory store / baseline | memory store + log / baseline | full / memory store |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var connections in results.Where(r => r.Requests > 0 && r.Target is "full" or MemoryTarget or MemoryLogTarget).Select(r => r.Connections).Distinct())
         {
             double? Rate(string target) => results.FirstOrDefault(r => r.Requests > 0 && r.Target == target && r.Connections == connections)?.PerSecond;
             static string Ratio(double? over, double? under) =>
@@ -356,7 +365,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
 
             var (full, plain, flushed, sending, memory) = (Rate("full"), Rate("baseline"), Rate("baseline+flush"), Rate("baseline+send"), Rate(MemoryTarget));
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {connections} | {Ratio(full, plain)} | {Ratio(full, flushed)} | {Ratio(full, sending)} | {Ratio(sending, plain)} | {Ratio(memory, plain)} | {Ratio(full, memory)} |");
+                $"| {connections} | {Ratio(full, plain)} | {Ratio(full, flushed)} | {Ratio(full, sending)} | {Ratio(sending, plain)} | {Ratio(memory, plain)} | {Ratio(Rate(MemoryLogTarget), plain)} | {Ratio(full, memory)} |");
         }
 
         return text.ToString();

@@ -2,7 +2,8 @@ using System.Globalization;
 using GroupPay.Bench.LoadTest;
 
 // dotnet run -c Release --project bench/LoadTest [-- --seconds 10 --warmup 15 --max-requests 200000 --connections 1,10,40 --groups 1000
-//   --only both|baseline|send|full|memory --fill-flows 10000] ("both", the default, runs every target)
+//   --only both|baseline|send|full|memory --fill-flows 10000] ("both", the default, runs every target; "memory" the memory
+//   store without and with its flushed log)
 // Internal: "baseline-server <port> <db> [flush] [send <bot api url>]" runs the baseline endpoint (the load test starts
 // itself that way).
 if (args is ["baseline-server", var portText, var dbPath, .. var rest])

@@ -8,10 +8,14 @@ namespace GroupPay.Bench.MemoryHost;
 /// <summary>
 /// Every turn's records in dictionaries under one lock, as the JSON the durable stores keep (so a read is a fresh copy
 /// and a turn that changes what it read changes nothing stored), with the same version checks, dedupe and outbox
-/// behaviour as <see cref="LiteDbStore"/>. No file, no flush: nothing survives the process. Only for measuring.
+/// behaviour as <see cref="LiteDbStore"/>. Nothing survives the process. With <c>MemoryStore:LogPath</c> set, every
+/// commit (and delivered mark and card reference) is also appended to a <see cref="TurnLog"/> and answered only once that
+/// is on the disk, as a store holding its state in memory would at the least; the log is never read back. Only for
+/// measuring.
 /// </summary>
-public sealed class MemoryStore : IGroupPayStore
+public sealed class MemoryStore(IConfiguration configuration) : IGroupPayStore, IDisposable
 {
+    private readonly TurnLog? log = configuration["MemoryStore:LogPath"] is { Length: > 0 } path ? new TurnLog(path) : null;
     private readonly Lock gate = new();
     private readonly Dictionary<string, DateTimeOffset> processed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Versioned> chats = new(StringComparer.Ordinal);
@@ -105,6 +109,7 @@ public sealed class MemoryStore : IGroupPayStore
         var flowJson = commit.Flows.Select(Utf8).ToArray();
         var obligationJson = commit.Obligations.Select(Utf8).ToArray();
         var entryJson = commit.Entries.Select(Utf8).ToArray();
+        var tokenJson = commit.Tokens.Select(Utf8).ToArray();
         lock (gate)
         {
             var conflict = processed.ContainsKey(commit.DedupeKey) ? $"Turn {commit.DedupeKey} was already committed."
@@ -151,19 +156,70 @@ public sealed class MemoryStore : IGroupPayStore
                 Add(journal, commit.Entries[i].ChatKey, (commit.Entries[i].Sequence, entryJson[i]));
             }
 
-            foreach (var token in commit.Tokens)
+            for (var i = 0; i < tokenJson.Length; i++)
             {
-                tokens[token.Token] = Utf8(token);
+                tokens[commit.Tokens[i].Token] = tokenJson[i];
             }
 
             foreach (var item in commit.Outbox)
             {
                 item.Id = ++lastOutboxId;
-                outbox[item.Id] = (item.ChatKey, Utf8(item));
             }
         }
 
-        return Task.CompletedTask;
+        var outboxJson = commit.Outbox.Select(item => (item.Id, item.ChatKey, Json: Utf8(item))).ToArray();
+        void Publish()
+        {
+            lock (gate)
+            {
+                foreach (var (id, chatKey, json) in outboxJson)
+                {
+                    outbox[id] = (chatKey, json);
+                }
+            }
+        }
+
+        if (log is null)
+        {
+            Publish();
+            return Task.CompletedTask;
+        }
+
+        // The outbox hears of the turn's messages once the turn is on the disk, as in the LiteDB store.
+        return log.AppendAsync(Record(writer =>
+        {
+            writer.WriteString("dedupe", commit.DedupeKey);
+            Raw(writer, "chat", chatJson is null ? [] : [chatJson]);
+            Raw(writer, "flows", flowJson);
+            Raw(writer, "obligations", obligationJson);
+            Raw(writer, "entries", entryJson);
+            Raw(writer, "tokens", tokenJson);
+            Raw(writer, "outbox", outboxJson.Select(o => o.Json));
+        }), Publish);
+    }
+
+    private static byte[] Record(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void Raw(Utf8JsonWriter writer, string name, IEnumerable<byte[]> values)
+    {
+        writer.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            writer.WriteRawValue(value, skipInputValidation: true);
+        }
+
+        writer.WriteEndArray();
     }
 
     public Task<IReadOnlyList<OutboxItem>> PendingOutboxAsync(int max, CancellationToken ct = default) => ClaimOutboxAsync(max, null, ct);
@@ -175,7 +231,7 @@ public sealed class MemoryStore : IGroupPayStore
             outbox.Remove(outboxId);
         }
 
-        return Task.CompletedTask;
+        return log?.AppendAsync(Record(writer => writer.WriteNumber("delivered", outboxId))) ?? Task.CompletedTask;
     }
 
     public Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default) =>
@@ -188,7 +244,11 @@ public sealed class MemoryStore : IGroupPayStore
             cardRefs[$"{chatKey}|{cardKey}"] = messageRef;
         }
 
-        return Task.CompletedTask;
+        return log?.AppendAsync(Record(writer =>
+        {
+            writer.WriteString("card", $"{chatKey}|{cardKey}");
+            writer.WriteString("ref", messageRef);
+        })) ?? Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<string>> ChatKeysAsync(CancellationToken ct = default) =>
@@ -204,6 +264,8 @@ public sealed class MemoryStore : IGroupPayStore
         ReadAll<OutboxItem>(() => outbox.Values.Where(o => busy is null || !busy(o.ChatKey)).Take(max).Select(o => o.Json));
 
     public Task ReleaseOutboxChatAsync(string chatKey, CancellationToken ct = default) => Task.CompletedTask;
+
+    public void Dispose() => log?.Dispose();
 
     private T Locked<T>(Func<T> read)
     {
