@@ -705,7 +705,7 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
 
     /// <summary>One process owns a LiteDB file, and the engine's in-process gate already serialises a chat.</summary>
     public Task<IAsyncDisposable> LockChatAsync(string chatKey, CancellationToken ct = default) =>
-        Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+        NoChatLock.Taken;
 
     public Task<IReadOnlyList<FlowRecord>> ClaimDueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default) =>
         DueFlowsAsync(now, max, ct);
@@ -1113,12 +1113,5 @@ public sealed class LiteDbStore : IGroupPayStore, IDisposable
                 Commit.Flows[i].Version = oldFlowVersions[i];
             }
         }
-    }
-
-    private sealed class NoLock : IAsyncDisposable
-    {
-        public static readonly NoLock Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

@@ -67,3 +67,19 @@ public interface IGroupPayStore
 
     Task ReleaseOutboxChatAsync(string chatKey, CancellationToken ct = default);
 }
+
+/// <summary>
+/// The chat lock of a store that one process owns (<see cref="IGroupPayStore.LockChatAsync"/>): the engine's in-process
+/// gate already serialises a chat's turns, so there is nothing to take.
+/// </summary>
+public sealed class NoChatLock : IAsyncDisposable
+{
+    private NoChatLock()
+    {
+    }
+
+    /// <summary>Already taken, so that a turn's lock costs no allocation.</summary>
+    public static Task<IAsyncDisposable> Taken { get; } = Task.FromResult<IAsyncDisposable>(new NoChatLock());
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -98,13 +98,11 @@ public static class DebtSimplifier
             return groups;
         }
 
-        var sums = new HalfSums(balances);
-        var zeroSum = new SubsetBits(n);
-        if (sums.MarkZeroSumSubsets(zeroSum) == 2)
+        using var zeroSum = new SubsetBits(n);
+        if (MarkZeroSumSubsets(balances, zeroSum) == 2)
         {
             // The common case: only nobody and everyone sum to zero, so everyone is one group (what the search below
             // finds too), known after 2 × 2^(n/2) sums.
-            zeroSum.Dispose();
             groups.Add(AllIndices(n));
             return groups;
         }
@@ -148,7 +146,7 @@ public static class DebtSimplifier
             int lastZeroSum = full;
             while (walk != 0)
             {
-                int target = sums[walk] == 0 ? Best(walk) - 1 : Best(walk);
+                int target = zeroSum[walk] ? Best(walk) - 1 : Best(walk);
                 int bit = walk & -walk;
                 while (Best(walk & ~bit) != target)
                 {
@@ -157,7 +155,7 @@ public static class DebtSimplifier
                 }
 
                 walk &= ~bit;
-                if (sums[walk] == 0)
+                if (zeroSum[walk])
                 {
                     groups.Add(Indices(lastZeroSum & ~walk));
                     lastZeroSum = walk;
@@ -167,80 +165,63 @@ public static class DebtSimplifier
         finally
         {
             levels.ForEach(level => level.Dispose());
-            zeroSum.Dispose();
         }
 
         groups.Sort((a, b) => a[0].CompareTo(b[0]));
         return groups;
     }
 
-    /// <summary>Sums of subsets of the balances, from the sums of their lower and upper halves' subsets.</summary>
-    private readonly struct HalfSums
+    /// <summary>
+    /// Marks every set of members whose balances sum to zero, the empty set included, and returns how many there are (at
+    /// least two: nobody, and everyone, as the balances sum to zero). A set is a lower half's part and an upper half's part
+    /// whose sums cancel: the lower parts' sums (2^(n/2) of them) are sorted once, and each upper part looks its opposite
+    /// up.
+    /// </summary>
+    private static int MarkZeroSumSubsets(long[] balances, SubsetBits marks)
     {
-        private readonly int lowBits;
-        private readonly long[] low;
-        private readonly long[] high;
-
-        public HalfSums(long[] balances)
+        int lowBits = balances.Length / 2;
+        var low = SubsetSums(balances.AsSpan(0, lowBits));
+        var high = SubsetSums(balances.AsSpan(lowBits));
+        var lowPart = new int[low.Length];
+        for (int i = 0; i < lowPart.Length; i++)
         {
-            lowBits = balances.Length / 2;
-            low = SubsetSums(balances.AsSpan(0, lowBits));
-            high = SubsetSums(balances.AsSpan(lowBits));
+            lowPart[i] = i;
         }
 
-        public long this[int mask] => low[mask & ((1 << lowBits) - 1)] + high[mask >> lowBits];
-
-        /// <summary>
-        /// Marks every set of members whose balances sum to zero, the empty set included, and returns how many there are
-        /// (at least two: nobody, and everyone, as the balances sum to zero). A set is a lower half's part and an upper
-        /// half's part whose sums cancel: the lower parts are sorted by sum once, and each upper part looks its
-        /// opposite up.
-        /// </summary>
-        public int MarkZeroSumSubsets(SubsetBits marks)
+        Array.Sort(low, lowPart);
+        int count = 0;
+        for (int upper = 0; upper < high.Length; upper++)
         {
-            var order = new int[low.Length];
-            var sorted = new long[low.Length];
-            for (int i = 0; i < order.Length; i++)
+            int at = Array.BinarySearch(low, -high[upper]);
+            if (at < 0)
             {
-                order[i] = i;
-                sorted[i] = low[i];
+                continue;
             }
 
-            Array.Sort(sorted, order);
-            int count = 0;
-            for (int upper = 0; upper < high.Length; upper++)
+            while (at > 0 && low[at - 1] == low[at])
             {
-                int at = Array.BinarySearch(sorted, -high[upper]);
-                if (at < 0)
-                {
-                    continue;
-                }
-
-                while (at > 0 && sorted[at - 1] == sorted[at])
-                {
-                    at--;
-                }
-
-                for (; at < sorted.Length && sorted[at] == -high[upper]; at++)
-                {
-                    marks.Set(order[at] | (upper << lowBits));
-                    count++;
-                }
+                at--;
             }
 
-            return count;
+            for (; at < low.Length && low[at] == -high[upper]; at++)
+            {
+                marks.Set(lowPart[at] | (upper << lowBits));
+                count++;
+            }
         }
 
-        private static long[] SubsetSums(ReadOnlySpan<long> balances)
-        {
-            var sums = new long[1 << balances.Length];
-            for (int mask = 1; mask < sums.Length; mask++)
-            {
-                sums[mask] = sums[mask & (mask - 1)] + balances[System.Numerics.BitOperations.TrailingZeroCount(mask)];
-            }
+        return count;
+    }
 
-            return sums;
+    private static long[] SubsetSums(ReadOnlySpan<long> balances)
+    {
+        var sums = new long[1 << balances.Length];
+        for (int mask = 1; mask < sums.Length; mask++)
+        {
+            sums[mask] = sums[mask & (mask - 1)] + balances[System.Numerics.BitOperations.TrailingZeroCount(mask)];
         }
+
+        return sums;
     }
 
     /// <summary>One bit for each set of n members (bit <c>mask</c> for the set <c>mask</c>), in words rented from the shared pool.</summary>
@@ -290,7 +271,13 @@ public static class DebtSimplifier
         }
 
         /// <summary>Adds every set that contains a marked set: for each member, a set with it is marked if the set without it is.</summary>
-        public void CloseUpwards() => OrFromSetsWithoutOneMember(words);
+        public void CloseUpwards()
+        {
+            for (int member = 0; member < members; member++)
+            {
+                OrFromSetsWithout(member, words, words);
+            }
+        }
 
         /// <summary>Marks exactly the sets that are a set of <paramref name="source"/> plus one more member.</summary>
         public void AssignOneMore(SubsetBits source)
@@ -299,14 +286,6 @@ public static class DebtSimplifier
             for (int member = 0; member < members; member++)
             {
                 OrFromSetsWithout(member, source.words, words);
-            }
-        }
-
-        private void OrFromSetsWithoutOneMember(ulong[] target)
-        {
-            for (int member = 0; member < members; member++)
-            {
-                OrFromSetsWithout(member, target, target);
             }
         }
 

@@ -41,6 +41,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
 {
     private const string WebhookPath = "/api/telegram/webhook";
     private const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
+    private const string FullTarget = "full";
     private const string MemoryTarget = "full, memory store";
     private const string MemoryLogTarget = "full, memory store + log";
 
@@ -64,13 +65,13 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
 
         if (settings.Only is "both" or "full")
         {
-            results.AddRange(await RunFullAsync(root, memoryStore: false));
+            results.AddRange(await RunFullAsync(root, FullTarget));
         }
 
         if (settings.Only is "both" or "memory")
         {
-            results.AddRange(await RunFullAsync(root, memoryStore: true));
-            results.AddRange(await RunFullAsync(root, memoryStore: true, turnLog: true));
+            results.AddRange(await RunFullAsync(root, MemoryTarget));
+            results.AddRange(await RunFullAsync(root, MemoryLogTarget));
         }
 
         output.WriteLine();
@@ -112,13 +113,15 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
     }
 
     /// <summary>
-    /// The real host as its own process. With <paramref name="memoryStore"/> it is bench/MemoryHost: the same host with its
-    /// turns stored in memory (no LiteDB, no disk), what the turn costs when the store costs next to nothing; with
-    /// <paramref name="turnLog"/> that store also appends each commit to a file and flushes it before answering (a group
-    /// commit's append and flush, the least a store holding its state in memory pays to be durable).
+    /// The real host as its own process (<see cref="FullTarget"/>), or bench/MemoryHost: the same host with its turns
+    /// stored in memory (no LiteDB, no disk), what the turn costs when the store costs next to nothing
+    /// (<see cref="MemoryTarget"/>); with <see cref="MemoryLogTarget"/> that store also appends each commit to a file and
+    /// flushes it before answering (a group commit's append and flush, the least a store holding its state in memory pays
+    /// to be durable).
     /// </summary>
-    private async Task<List<LevelResult>> RunFullAsync(string root, bool memoryStore, bool turnLog = false)
+    private async Task<List<LevelResult>> RunFullAsync(string root, string target)
     {
+        var memoryStore = target != FullTarget;
         var (project, assembly) = memoryStore ? ("bench/MemoryHost", "GroupPay.MemoryHost") : ("BotHost", "GroupPay.BotHost");
         var dll = Path.Combine(root, project, "bin", "Release", "net10.0", assembly + ".dll");
         if (!File.Exists(dll))
@@ -152,12 +155,12 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
             ["Telegram__Limits__GroupMax"] = "1000000",
             ["Telegram__Limits__GroupWindow"] = "00:00:01",
         };
-        if (turnLog)
+        if (target == MemoryLogTarget)
         {
             environment["MemoryStore__LogPath"] = Path.Combine("data", "turns.log");
         }
 
-        output.WriteLine($"starting the host{(turnLog ? " with its turns stored in memory and appended to a flushed log" : memoryStore ? " with its turns stored in memory" : "")}: dotnet {Path.GetRelativePath(root, dll)} (Production, Warning logs, Telegram webhook against a fake Bot API)...");
+        output.WriteLine($"starting the host for \"{target}\": dotnet {Path.GetRelativePath(root, dll)} (Production, Warning logs, Telegram webhook against a fake Bot API)...");
         await using var host = await ChildProcess.StartAsync("dotnet", [dll], port, folder, environment);
         var workload = new Workload(telegram, seed: 2);
         async Task<Func<string, string>> MetricsOf(HttpClient client)
@@ -167,7 +170,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         }
 
         static string MiB(string bytes) => double.TryParse(bytes, CultureInfo.InvariantCulture, out var b) ? (b / (1 << 20)).ToString("0", CultureInfo.InvariantCulture) : "?";
-        return await RunLevelsAsync(turnLog ? MemoryLogTarget : memoryStore ? MemoryTarget : "full", host, workload, secret, telegram, async client =>
+        return await RunLevelsAsync(target, host, workload, secret, telegram, async client =>
         {
             var metric = await MetricsOf(client);
             return new ServerCounters(
@@ -231,7 +234,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
             output.WriteLine($"  {target} @ {connections,2}: {result.PerSecond,8:N0} updates/s, ack p50 {Percentile(result.AckMs, 50):0.00} ms, p99 {Percentile(result.AckMs, 99):0.00} ms, failed {run.Failed}, peak RSS {peak:0} MiB");
         }
 
-        if (target == "full" && telegram is not null && settings.FillFlows > 0)
+        if (target == FullTarget && telegram is not null && settings.FillFlows > 0)
         {
             // Open flows up to the target (bounded by time), then read the host's memory with that many open.
             output.WriteLine($"  {target}: opening {settings.FillFlows:N0} more flows (new flows only, nobody presses, so all stay open; 40 connections, at most 180 s)...");
@@ -345,7 +348,7 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         foreach (var r in results.Where(r => r.Requests > 0))
         {
             var e2e = r.EndToEndMs.Length == 0 ? ("–", "–", "–") : (F(Percentile(r.EndToEndMs, 50)), F(Percentile(r.EndToEndMs, 99)), $"{r.EndToEndMs.Length}/{r.Probes}");
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Connections} | {r.Requests:N0}{(r.Failed > 0 ? $" ({r.Failed} failed)" : "")} | {r.PerSecond:N0} | {F(Percentile(r.AckMs, 50))} | {F(Percentile(r.AckMs, 99))} | {F(Percentile(r.AckMs, 99.9))} | {e2e.Item1} | {e2e.Item2} | {e2e.Item3} | {r.CpuSeconds:0.0} | {r.LoadCpuSeconds:0.0} | {r.CallsPerRequest:0.00} | {r.AllocatedKbPerRequest:0} | {r.PeakRssMb:0} | {r.Gc} | {(r.Target == "full" ? r.OpenFlows.ToString("N0", CultureInfo.InvariantCulture) : "–")} |");
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Connections} | {r.Requests:N0}{(r.Failed > 0 ? $" ({r.Failed} failed)" : "")} | {r.PerSecond:N0} | {F(Percentile(r.AckMs, 50))} | {F(Percentile(r.AckMs, 99))} | {F(Percentile(r.AckMs, 99.9))} | {e2e.Item1} | {e2e.Item2} | {e2e.Item3} | {r.CpuSeconds:0.0} | {r.LoadCpuSeconds:0.0} | {r.CallsPerRequest:0.00} | {r.AllocatedKbPerRequest:0} | {r.PeakRssMb:0} | {r.Gc} | {(r.Target == FullTarget ? r.OpenFlows.ToString("N0", CultureInfo.InvariantCulture) : "–")} |");
         }
 
         foreach (var r in results.Where(r => r.Requests == 0))
@@ -357,15 +360,16 @@ public sealed class LoadRunner(LoadSettings settings, TextWriter output)
         text.AppendLine();
         text.AppendLine("| conns | full / baseline | full / baseline+flush | full / baseline+send | baseline+send / baseline | memory store / baseline | memory store + log / baseline | full / memory store |");
         text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var connections in results.Where(r => r.Requests > 0 && r.Target is "full" or MemoryTarget or MemoryLogTarget).Select(r => r.Connections).Distinct())
+        foreach (var connections in results.Where(r => r.Requests > 0 && r.Target is FullTarget or MemoryTarget or MemoryLogTarget).Select(r => r.Connections).Distinct())
         {
             double? Rate(string target) => results.FirstOrDefault(r => r.Requests > 0 && r.Target == target && r.Connections == connections)?.PerSecond;
             static string Ratio(double? over, double? under) =>
                 over is { } a && under is { } b ? (a / b).ToString("0.00", CultureInfo.InvariantCulture) : "–";
 
-            var (full, plain, flushed, sending, memory) = (Rate("full"), Rate("baseline"), Rate("baseline+flush"), Rate("baseline+send"), Rate(MemoryTarget));
+            var (full, plain, flushed, sending, memory, logged) =
+                (Rate(FullTarget), Rate("baseline"), Rate("baseline+flush"), Rate("baseline+send"), Rate(MemoryTarget), Rate(MemoryLogTarget));
             text.AppendLine(CultureInfo.InvariantCulture,
-                $"| {connections} | {Ratio(full, plain)} | {Ratio(full, flushed)} | {Ratio(full, sending)} | {Ratio(sending, plain)} | {Ratio(memory, plain)} | {Ratio(Rate(MemoryLogTarget), plain)} | {Ratio(full, memory)} |");
+                $"| {connections} | {Ratio(full, plain)} | {Ratio(full, flushed)} | {Ratio(full, sending)} | {Ratio(sending, plain)} | {Ratio(memory, plain)} | {Ratio(logged, plain)} | {Ratio(full, memory)} |");
         }
 
         return text.ToString();

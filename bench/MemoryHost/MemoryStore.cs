@@ -235,18 +235,18 @@ public sealed class MemoryStore(IConfiguration configuration) : IGroupPayStore, 
     }
 
     public Task<string?> LoadCardRefAsync(string chatKey, string cardKey, CancellationToken ct = default) =>
-        Task.FromResult(Locked(() => cardRefs.GetValueOrDefault($"{chatKey}|{cardKey}")));
+        Task.FromResult(Locked(() => cardRefs.GetValueOrDefault(CardRefKey(chatKey, cardKey))));
 
     public Task SaveCardRefAsync(string chatKey, string cardKey, string messageRef, CancellationToken ct = default)
     {
         lock (gate)
         {
-            cardRefs[$"{chatKey}|{cardKey}"] = messageRef;
+            cardRefs[CardRefKey(chatKey, cardKey)] = messageRef;
         }
 
         return log?.AppendAsync(Record(writer =>
         {
-            writer.WriteString("card", $"{chatKey}|{cardKey}");
+            writer.WriteString("card", CardRefKey(chatKey, cardKey));
             writer.WriteString("ref", messageRef);
         })) ?? Task.CompletedTask;
     }
@@ -256,7 +256,7 @@ public sealed class MemoryStore(IConfiguration configuration) : IGroupPayStore, 
 
     public Task<bool> PingAsync(CancellationToken ct = default) => Task.FromResult(true);
 
-    public Task<IAsyncDisposable> LockChatAsync(string chatKey, CancellationToken ct = default) => Task.FromResult<IAsyncDisposable>(NoLock.Instance);
+    public Task<IAsyncDisposable> LockChatAsync(string chatKey, CancellationToken ct = default) => NoChatLock.Taken;
 
     public Task<IReadOnlyList<FlowRecord>> ClaimDueFlowsAsync(DateTimeOffset now, int max, CancellationToken ct = default) => DueFlowsAsync(now, max, ct);
 
@@ -266,6 +266,8 @@ public sealed class MemoryStore(IConfiguration configuration) : IGroupPayStore, 
     public Task ReleaseOutboxChatAsync(string chatKey, CancellationToken ct = default) => Task.CompletedTask;
 
     public void Dispose() => log?.Dispose();
+
+    private static string CardRefKey(string chatKey, string cardKey) => $"{chatKey}|{cardKey}";
 
     private T Locked<T>(Func<T> read)
     {
@@ -307,11 +309,4 @@ public sealed class MemoryStore(IConfiguration configuration) : IGroupPayStore, 
     private sealed record StoredFlow(long Version, byte[] Json, bool Open, long DueTicks);
 
     private sealed record StoredObligation(byte[] Json, int FlowNumber, bool Open);
-
-    private sealed class NoLock : IAsyncDisposable
-    {
-        public static readonly NoLock Instance = new();
-
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }
